@@ -1,0 +1,98 @@
+import type { CID } from 'multiformats/cid'
+import type { Commit, Frame } from './interface.js'
+
+/** Loads a decoded, verified commit by CID. */
+export type CommitLoader = (cid: CID) => Promise<Commit>
+
+/** A capsule's state at some point of its history: the live frames and what was removed. */
+export interface CapsuleState {
+  /** CIDs (as strings) of the frames visible at that point. */
+  live: Set<string>
+  /** CIDs of frames superseded or tombstoned up to that point. */
+  removed: Set<string>
+  /** How many commits the state covers. */
+  commits: number
+}
+
+/**
+ * Walks every commit reachable from `heads` once, newest first by discovery order.
+ * The walk is iterative so deep histories never overflow the stack.
+ */
+export async function * ancestors (heads: Iterable<CID>, load: CommitLoader): AsyncGenerator<{ cid: CID, commit: Commit }> {
+  const seen = new Set<string>()
+  const stack: CID[] = []
+  for (const h of heads) stack.push(h)
+  while (stack.length > 0) {
+    const cid = stack.pop() as CID
+    const key = cid.toString()
+    if (seen.has(key)) continue
+    seen.add(key)
+    const commit = await load(cid)
+    yield { cid, commit }
+    for (const p of commit.parents) if (!seen.has(p.toString())) stack.push(p)
+  }
+}
+
+/**
+ * The state a set of heads gives: the union of frames added by every reachable commit,
+ * less the union of frames any of them removed. Union on both sides makes merging
+ * commutative, associative and idempotent (a two-phase set), whatever the merge order.
+ */
+export async function stateAt (heads: Iterable<CID>, load: CommitLoader): Promise<CapsuleState> {
+  const added: string[] = []
+  const removed = new Set<string>()
+  let commits = 0
+  for await (const { commit } of ancestors(heads, load)) {
+    commits++
+    for (const f of commit.frames) added.push(f.toString())
+    for (const r of commit.removes) removed.add(r.toString())
+  }
+  const live = new Set<string>()
+  for (const f of added) if (!removed.has(f)) live.add(f)
+  return { live, removed, commits }
+}
+
+/**
+ * The commits a capsule had at time `t`: every reachable commit made at or before `t`
+ * (their ancestors are pulled in by `stateAt`, so a skewed clock never breaks closure).
+ */
+export async function headsAsOfTime (heads: Iterable<CID>, t: number, load: CommitLoader): Promise<CID[]> {
+  const out: CID[] = []
+  for await (const { cid, commit } of ancestors(heads, load)) {
+    if (commit.time <= t) out.push(cid)
+  }
+  return out
+}
+
+/** True when `ancestor` is reachable from (or equal to) any of `heads`. */
+export async function isAncestor (ancestor: CID, heads: Iterable<CID>, load: CommitLoader): Promise<boolean> {
+  const key = ancestor.toString()
+  for await (const { cid } of ancestors(heads, load)) {
+    if (cid.toString() === key) return true
+  }
+  return false
+}
+
+/** Drops heads that are ancestors of other heads, so a ref keeps only true tips. */
+export async function reduceHeads (heads: CID[], load: CommitLoader): Promise<CID[]> {
+  const unique = [...new Map(heads.map(h => [h.toString(), h])).values()]
+  if (unique.length < 2) return unique
+  const out: CID[] = []
+  for (const h of unique) {
+    const others = unique.filter(o => !o.equals(h))
+    const below = new Set<string>()
+    for await (const { cid } of ancestors(others.flatMap(o => [o]), load)) below.add(cid.toString())
+    if (!below.has(h.toString())) out.push(h)
+  }
+  return out
+}
+
+/** The frames a batch removes: what each supersedes, and each tombstone itself (it is a record, not content). */
+export function removalsOf (frames: Array<{ cid: CID, frame: Frame }>): CID[] {
+  const out: CID[] = []
+  for (const { cid, frame } of frames) {
+    if (frame.supersedes != null) out.push(frame.supersedes)
+    if (frame.kind === 'tombstone') out.push(cid)
+  }
+  return out
+}

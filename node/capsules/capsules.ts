@@ -1,0 +1,188 @@
+import { CID } from 'multiformats/cid'
+import { stateAt, headsAsOfTime, reduceHeads, ancestors, createCommit, decodeFrame, type CapsuleState, type CapsuleRules, type DagSigner } from '../../dag/index.js'
+import type { Store } from '../store/index.js'
+import { DEFAULT_BRANCH } from '../constants.js'
+import { AlreadyExistsError, BranchNotFoundError, InvalidParametersError } from '../errors.js'
+import type { CapsuleInfo, CommitView, FrameView, HistoryOptions, MergeOptions, TimelineOptions } from '../interface.js'
+import { Refs, refKey, type CapsuleRecord } from './refs.js'
+import { Writer, timeKey, type CommittedFrames } from './writer.js'
+import { frameView } from './view.js'
+
+/**
+ * Capsule operations: create and list capsules, branches, merges, history and time travel.
+ * The state of a branch's current heads is cached and updated incrementally on each commit;
+ * past states (`asOf`) are computed from the commit log, which never requires reading frames.
+ */
+export class Capsules {
+  readonly refs: Refs
+  readonly writer: Writer
+  readonly #store: Store
+  readonly #signer: DagSigner
+  readonly #now: () => number
+  readonly #states = new Map<string, { key: string, state: CapsuleState }>()
+
+  constructor (init: { store: Store, signer: DagSigner, now: () => number, onCommit: (c: CommittedFrames[]) => Promise<void> }) {
+    this.#store = init.store
+    this.#signer = init.signer
+    this.#now = init.now
+    this.refs = new Refs(init.store)
+    this.writer = new Writer({
+      store: init.store,
+      refs: this.refs,
+      signer: init.signer,
+      now: init.now,
+      onCommit: async (c) => { this.#advanceStates(c); await init.onCommit(c) }
+    })
+  }
+
+  /** Creates a capsule. @throws {AlreadyExistsError} when the name is taken */
+  async create (name: string, opts: { rules?: CapsuleRules } = {}): Promise<CapsuleInfo> {
+    return await this.writer.exclusive(async () => {
+      if ((await this.refs.find(name)) != null) throw new AlreadyExistsError(`A capsule named "${name}" exists already`)
+      const { record, batch } = this.writer.genesisOps(name, opts.rules)
+      await this.#store.write(batch)
+      this.refs.rememberRecord(record)
+      return { ...record, branches: [DEFAULT_BRANCH] }
+    })
+  }
+
+  async list (): Promise<CapsuleInfo[]> {
+    const out: CapsuleInfo[] = []
+    for (const rec of await this.refs.records()) out.push({ ...rec, branches: await this.refs.branches(rec.id) })
+    return out.sort((a, b) => a.name.localeCompare(b.name))
+  }
+
+  async info (nameOrId: string): Promise<CapsuleInfo> {
+    const id = await this.refs.resolve(nameOrId)
+    const rec: CapsuleRecord = await this.refs.record(id)
+    return { ...rec, branches: await this.refs.branches(id) }
+  }
+
+  /** Heads for a branch, or the past heads `asOf` asks for. */
+  async #headsFor (id: string, opts: HistoryOptions): Promise<CID[]> {
+    const heads = await this.refs.heads(id, opts.branch ?? DEFAULT_BRANCH)
+    const asOf = opts.asOf
+    if (asOf === undefined) return heads
+    if (typeof asOf === 'string') {
+      let c: CID
+      try { c = CID.parse(asOf) } catch { throw new InvalidParametersError(`asOf "${asOf}" is neither a commit CID nor a time`) }
+      const commit = await this.refs.loadCommit(c)
+      if (commit.capsule.toString() !== id) throw new InvalidParametersError(`Commit ${asOf} belongs to another capsule`)
+      return [c]
+    }
+    const t = asOf instanceof Date ? asOf.getTime() : asOf
+    if (!Number.isFinite(t)) throw new InvalidParametersError('asOf is an invalid time')
+    return await headsAsOfTime(heads, t, this.refs.loadCommit)
+  }
+
+  /** The live frames of a capsule's branch, now or `asOf` a commit or time. */
+  async state (nameOrId: string, opts: HistoryOptions = {}): Promise<CapsuleState> {
+    const id = await this.refs.resolve(nameOrId)
+    const heads = await this.#headsFor(id, opts)
+    const key = heads.map(h => h.toString()).sort().join(',')
+    const cacheKey = opts.asOf === undefined ? refKey(id, opts.branch ?? DEFAULT_BRANCH) : undefined
+    if (cacheKey != null) {
+      const hit = this.#states.get(cacheKey)
+      if (hit?.key === key) return hit.state
+    }
+    const state = await stateAt(heads, this.refs.loadCommit)
+    if (cacheKey != null) this.#states.set(cacheKey, { key, state })
+    return state
+  }
+
+  #advanceStates (committed: CommittedFrames[]): void {
+    for (const c of committed) {
+      const cacheKey = refKey(c.capsule, c.branch)
+      const hit = this.#states.get(cacheKey)
+      const prevKey = c.previousHeads.map(h => h.toString()).sort().join(',')
+      if (hit == null || hit.key !== prevKey) { this.#states.delete(cacheKey); continue }
+      const { live, removed } = hit.state
+      for (const f of c.frames) live.add(f.cid.toString())
+      for (const f of c.frames) {
+        if (f.value.supersedes != null) { removed.add(f.value.supersedes.toString()); live.delete(f.value.supersedes.toString()) }
+        if (f.value.kind === 'tombstone') { removed.add(f.cid.toString()); live.delete(f.cid.toString()) }
+      }
+      hit.state.commits += c.commits.length
+      hit.key = c.commits[c.commits.length - 1].toString()
+    }
+  }
+
+  /** The commit log of a branch, newest first. */
+  async log (nameOrId: string, opts: HistoryOptions & { limit?: number } = {}): Promise<CommitView[]> {
+    const id = await this.refs.resolve(nameOrId)
+    const out: CommitView[] = []
+    for await (const { cid, commit } of ancestors(await this.#headsFor(id, opts), this.refs.loadCommit)) {
+      out.push({ cid: cid.toString(), parents: commit.parents.map(String), frames: commit.frames.map(String), removes: commit.removes.map(String), author: commit.author, time: commit.time })
+    }
+    out.sort((a, b) => b.time - a.time || (a.cid < b.cid ? -1 : 1))
+    return opts.limit != null ? out.slice(0, opts.limit) : out
+  }
+
+  /** Live frames in time order (oldest first unless `reverse`). */
+  async * timeline (nameOrId: string, opts: TimelineOptions = {}): AsyncGenerator<FrameView> {
+    const id = await this.refs.resolve(nameOrId)
+    const { live } = await this.state(id, opts)
+    const since = opts.since instanceof Date ? opts.since.getTime() : opts.since
+    const until = opts.until instanceof Date ? opts.until.getTime() : opts.until
+    const range = {
+      gte: `${id}!${since != null ? timeKey(Math.max(0, since)) : ''}`,
+      lt: until != null ? `${id}!${timeKey(Math.max(0, until) + 1)}` : `${id}!\uffff`,
+      reverse: opts.reverse === true
+    }
+    let n = 0
+    for await (const key of this.#store.subs.t.keys(range)) {
+      const cid = key.slice(key.lastIndexOf('!') + 1)
+      if (!live.has(cid)) continue
+      const c = CID.parse(cid)
+      yield frameView(c, decodeFrame(c, await this.#store.getBlock(c)), id)
+      if (opts.limit != null && ++n >= opts.limit) return
+    }
+  }
+
+  /** Creates a branch at the heads of `from` (a branch, default main) or at a commit. */
+  async branch (nameOrId: string, name: string, opts: { from?: string } = {}): Promise<{ branch: string, heads: string[] }> {
+    if (typeof name !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9._\-/]{0,127}$/.test(name)) throw new InvalidParametersError(`Branch name "${String(name)}" may hold only letters, digits and . _ - /`)
+    const id = await this.refs.resolve(nameOrId)
+    return await this.writer.exclusive(async () => {
+      if (await this.refs.hasBranch(id, name)) throw new AlreadyExistsError(`Branch "${name}" exists already`)
+      let heads: CID[]
+      const from = opts.from ?? DEFAULT_BRANCH
+      if (await this.refs.hasBranch(id, from)) heads = await this.refs.heads(id, from)
+      else heads = await this.#headsFor(id, { asOf: from })
+      await this.#store.write({ blocks: [], puts: [this.refs.headsOp(id, name, heads)] })
+      this.refs.setHeads(id, name, heads)
+      return { branch: name, heads: heads.map(String) }
+    })
+  }
+
+  /**
+   * Merges branch `from` into `into` (or joins the several heads of `into`). A branch that
+   * already contains the other is left as it is or fast-forwarded; otherwise a signed merge
+   * commit with both sides' heads as parents is written. The result is the union of both
+   * states whatever the order of merging.
+   */
+  async merge (nameOrId: string, opts: MergeOptions = {}): Promise<{ commit?: string, heads: string[], fastForward: boolean }> {
+    const id = await this.refs.resolve(nameOrId)
+    const into = opts.into ?? DEFAULT_BRANCH
+    return await this.writer.exclusive(async () => {
+      const mine = await this.refs.heads(id, into)
+      const theirs = opts.from != null ? await this.refs.heads(id, opts.from) : []
+      if (opts.from != null && !(await this.refs.hasBranch(id, opts.from))) throw new BranchNotFoundError(`No branch "${opts.from}"`)
+      const joined = await reduceHeads([...mine, ...theirs], this.refs.loadCommit)
+      const same = (a: CID[], b: CID[]): boolean => a.length === b.length && a.every(x => b.some(y => y.equals(x)))
+      if (joined.length <= 1) {
+        const fastForward = !same(joined, mine)
+        if (fastForward) {
+          await this.#store.write({ blocks: [], puts: [this.refs.headsOp(id, into, joined)] })
+          this.refs.setHeads(id, into, joined)
+        }
+        return { heads: joined.map(String), fastForward }
+      }
+      const c = createCommit({ capsule: CID.parse(id), parents: joined, frames: [], removes: [], author: this.#signer, time: this.#now() })
+      await this.#store.write({ blocks: [{ cid: c.cid, bytes: c.bytes }], puts: [this.refs.headsOp(id, into, [c.cid])] })
+      this.refs.rememberCommit(c.cid, c.value)
+      this.refs.setHeads(id, into, [c.cid])
+      return { commit: c.cid.toString(), heads: [c.cid.toString()], fastForward: false }
+    })
+  }
+}

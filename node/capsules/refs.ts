@@ -1,0 +1,118 @@
+import { CID } from 'multiformats/cid'
+import { decodeCommit, decodeGenesis, type Commit, type CapsuleRules, type Genesis } from '../../dag/index.js'
+import { verifyDidSignature } from '../../capabilities/index.js'
+import type { Store } from '../store/index.js'
+import { COMMIT_CACHE_SIZE, DEFAULT_BRANCH } from '../constants.js'
+import { BranchNotFoundError, CapsuleNotFoundError } from '../errors.js'
+
+/** A capsule's record as the `c` sublevel keeps it. */
+export interface CapsuleRecord {
+  id: string
+  name: string
+  owner: string
+  created: number
+  rules?: CapsuleRules
+}
+
+/** Key of a branch ref in the `r` sublevel. */
+export const refKey = (id: string, branch: string): string => `${id}/${branch}`
+
+/**
+ * Read side of the capsules: records, refs and verified commits, with caches.
+ * Commits are immutable, so a decoded, signature-checked commit is cached for good.
+ */
+export class Refs {
+  readonly store: Store
+  readonly #commits = new Map<string, Commit>()
+  readonly #heads = new Map<string, CID[]>()
+  readonly #records = new Map<string, CapsuleRecord>()
+
+  constructor (store: Store) {
+    this.store = store
+  }
+
+  /** A commit, hash- and signature-checked (then cached). */
+  readonly loadCommit = async (cid: CID): Promise<Commit> => {
+    const key = cid.toString()
+    const hit = this.#commits.get(key)
+    if (hit != null) return hit
+    const commit = decodeCommit(cid, await this.store.getBlock(cid), verifyDidSignature)
+    if (this.#commits.size >= COMMIT_CACHE_SIZE) this.#commits.delete(this.#commits.keys().next().value as string)
+    this.#commits.set(key, commit)
+    return commit
+  }
+
+  /** Remembers a commit this process just made (already signed and hashed). */
+  rememberCommit (cid: CID, commit: Commit): void {
+    if (this.#commits.size >= COMMIT_CACHE_SIZE) this.#commits.delete(this.#commits.keys().next().value as string)
+    this.#commits.set(cid.toString(), commit)
+  }
+
+  async loadGenesis (id: string): Promise<Genesis> {
+    const cid = CID.parse(id)
+    return decodeGenesis(cid, await this.store.getBlock(cid), verifyDidSignature)
+  }
+
+  /** Capsule id for a name or id, or undefined. */
+  async find (nameOrId: string): Promise<string | undefined> {
+    if (this.#records.has(nameOrId)) return nameOrId
+    const byName = await this.store.subs.n.get(nameOrId)
+    if (byName != null) return byName
+    const rec = await this.store.subs.c.get(nameOrId)
+    return rec != null ? nameOrId : undefined
+  }
+
+  /** @throws {CapsuleNotFoundError} */
+  async resolve (nameOrId: string): Promise<string> {
+    const id = await this.find(nameOrId)
+    if (id == null) throw new CapsuleNotFoundError(`No capsule named "${nameOrId}"`)
+    return id
+  }
+
+  async record (id: string): Promise<CapsuleRecord> {
+    const hit = this.#records.get(id)
+    if (hit != null) return hit
+    const rec = await this.store.subs.c.get(id)
+    if (rec == null) throw new CapsuleNotFoundError(`No capsule ${id}`)
+    this.#records.set(id, rec)
+    return rec
+  }
+
+  rememberRecord (rec: CapsuleRecord): void { this.#records.set(rec.id, rec) }
+
+  async records (): Promise<CapsuleRecord[]> {
+    const out: CapsuleRecord[] = []
+    for await (const [, rec] of this.store.subs.c.iterator()) out.push(rec)
+    return out
+  }
+
+  /** Head commits of a branch; `[]` for a capsule with no commit yet. @throws {BranchNotFoundError} */
+  async heads (id: string, branch = DEFAULT_BRANCH): Promise<CID[]> {
+    const key = refKey(id, branch)
+    const hit = this.#heads.get(key)
+    if (hit != null) return hit
+    const ref = await this.store.subs.r.get(key)
+    if (ref == null) throw new BranchNotFoundError(`Capsule ${id} has no branch "${branch}"`)
+    const heads = (ref.heads as string[]).map(h => CID.parse(h))
+    this.#heads.set(key, heads)
+    return heads
+  }
+
+  async hasBranch (id: string, branch: string): Promise<boolean> {
+    return this.#heads.has(refKey(id, branch)) || (await this.store.subs.r.get(refKey(id, branch))) != null
+  }
+
+  setHeads (id: string, branch: string, heads: CID[]): void { this.#heads.set(refKey(id, branch), heads) }
+
+  /** The store op that moves a branch's heads. */
+  headsOp (id: string, branch: string, heads: CID[]): { sub: 'r', key: string, value: unknown } {
+    return { sub: 'r', key: refKey(id, branch), value: { heads: heads.map(h => h.toString()) } }
+  }
+
+  async branches (id: string): Promise<string[]> {
+    const out: string[] = []
+    const prefix = id + '/'
+    for await (const key of this.store.subs.r.keys({ gt: prefix, lt: prefix + '\uffff' })) out.push(key.slice(prefix.length))
+    return out
+  }
+}

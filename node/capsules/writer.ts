@@ -1,0 +1,198 @@
+import { CID } from 'multiformats/cid'
+import { createCommit, createGenesis, removalsOf, MAX_FRAMES_PER_COMMIT, type DagSigner, type EncodedBlock, type Frame, type CapsuleRules } from '../../dag/index.js'
+import type { Store, StoreBatch } from '../store/index.js'
+import { DEFAULT_BRANCH, MAX_GROUP_COMMIT } from '../constants.js'
+import { FrameNotFoundError } from '../errors.js'
+import type { CapsuleRecord, Refs } from './refs.js'
+
+/** Frames of one put/putMany, already validated and encoded. */
+export interface WriteJob {
+  /** Capsule name or id; created (by name) when missing and `create` is set. */
+  capsule: string
+  create: boolean
+  branch: string
+  frames: Array<EncodedBlock<Frame>>
+}
+
+/** What a committed group tells listeners (the search index, for one). */
+export interface CommittedFrames {
+  capsule: string
+  branch: string
+  frames: Array<EncodedBlock<Frame>>
+  commits: CID[]
+  /** Heads before this write; the new head is the last of `commits`. */
+  previousHeads: CID[]
+}
+
+interface Pending { job: WriteJob, resolve: (cids: CID[]) => void, reject: (err: unknown) => void }
+
+/**
+ * Serialises every write of a node and commits concurrent puts together (group commit):
+ * all puts queued while one batch is being written go into the next batch, one fsync for
+ * all. Each batch holds the frames' blocks, the commits, the indexes and the moved heads,
+ * so it lands whole or not at all.
+ */
+export class Writer {
+  readonly #store: Store
+  readonly #refs: Refs
+  readonly #signer: DagSigner
+  readonly #now: () => number
+  readonly #onCommit: (c: CommittedFrames[]) => Promise<void>
+  #queue: Pending[] = []
+  #draining: Promise<void> | undefined
+
+  constructor (init: { store: Store, refs: Refs, signer: DagSigner, now: () => number, onCommit: (c: CommittedFrames[]) => Promise<void> }) {
+    this.#store = init.store
+    this.#refs = init.refs
+    this.#signer = init.signer
+    this.#now = init.now
+    this.#onCommit = init.onCommit
+  }
+
+  /** Queues frames; resolves with their CIDs once durable and indexed. */
+  async write (job: WriteJob): Promise<CID[]> {
+    return await new Promise<CID[]>((resolve, reject) => {
+      this.#queue.push({ job, resolve, reject })
+      this.#draining ??= this.#drain().finally(() => { this.#draining = undefined })
+    })
+  }
+
+  /** Runs `fn` alone: no batch is written while it runs (capsule creation, merges, branches). */
+  async exclusive<T> (fn: () => Promise<T>): Promise<T> {
+    return await new Promise<T>((resolve, reject) => {
+      this.#queue.push({ job: { exclusive: fn } as any, resolve: resolve as any, reject })
+      this.#draining ??= this.#drain().finally(() => { this.#draining = undefined })
+    })
+  }
+
+  /** Resolves when everything queued so far is written. */
+  async flush (): Promise<void> {
+    while (this.#draining != null) await this.#draining
+  }
+
+  async #drain (): Promise<void> {
+    while (this.#queue.length > 0) {
+      const head = this.#queue[0]
+      if ((head.job as any).exclusive != null) {
+        this.#queue.shift()
+        try { head.resolve(await (head.job as any).exclusive()) } catch (err) { head.reject(err) }
+        continue
+      }
+      const group: Pending[] = []
+      let count = 0
+      while (this.#queue.length > 0 && (this.#queue[0].job as any).exclusive == null && (group.length === 0 || count + this.#queue[0].job.frames.length <= MAX_GROUP_COMMIT)) {
+        const p = this.#queue.shift() as Pending
+        group.push(p)
+        count += p.job.frames.length
+      }
+      await this.#commitGroup(group)
+    }
+  }
+
+  /** Creates a capsule (genesis + record + empty main ref) as store ops. */
+  genesisOps (name: string, rules?: CapsuleRules): { record: CapsuleRecord, batch: StoreBatch } {
+    const g = createGenesis({ name, owner: this.#signer, rules, created: this.#now() })
+    const id = g.cid.toString()
+    const record: CapsuleRecord = { id, name, owner: this.#signer.did, created: g.value.created }
+    if (g.value.rules != null) record.rules = g.value.rules
+    return {
+      record,
+      batch: {
+        blocks: [{ cid: g.cid, bytes: g.bytes }],
+        puts: [
+          { sub: 'c', key: id, value: record },
+          { sub: 'n', key: name, value: id },
+          this.#refs.headsOp(id, DEFAULT_BRANCH, [])
+        ]
+      }
+    }
+  }
+
+  async #commitGroup (group: Pending[]): Promise<void> {
+    const batch: StoreBatch = { blocks: [], puts: [] }
+    const created = new Map<string, CapsuleRecord>()
+    const ok: Array<{ p: Pending, id: string }> = []
+    // Resolve capsules and check supersede targets per job, so one bad put fails alone.
+    for (const p of group) {
+      try {
+        let id = await this.#refs.find(p.job.capsule) ?? [...created.values()].find(r => r.name === p.job.capsule)?.id
+        if (id == null) {
+          if (!p.job.create) await this.#refs.resolve(p.job.capsule)
+          const { record, batch: g } = this.genesisOps(p.job.capsule)
+          batch.blocks.push(...g.blocks); batch.puts.push(...g.puts)
+          created.set(record.id, record)
+          id = record.id
+        }
+        if (!created.has(id) && !(await this.#refs.hasBranch(id, p.job.branch))) await this.#refs.heads(id, p.job.branch)
+        const inJob = new Set(p.job.frames.map(f => f.cid.toString()))
+        for (const f of p.job.frames) {
+          const target = f.value.supersedes
+          if (target != null && !inJob.has(target.toString()) && (await this.#store.subs.f.get(target.toString())) == null) {
+            throw new FrameNotFoundError(`Frame ${target.toString()} to supersede is not stored`)
+          }
+        }
+        ok.push({ p, id })
+      } catch (err) {
+        p.reject(err)
+      }
+    }
+    if (ok.length === 0) return
+
+    // Group frames by (capsule, branch), keeping put order.
+    const byRef = new Map<string, { id: string, branch: string, frames: Array<EncodedBlock<Frame>> }>()
+    for (const { p, id } of ok) {
+      const key = `${id}/${p.job.branch}`
+      let g = byRef.get(key)
+      if (g == null) byRef.set(key, g = { id, branch: p.job.branch, frames: [] })
+      g.frames.push(...p.job.frames)
+    }
+    const committed: CommittedFrames[] = []
+    const newHeads: Array<{ id: string, branch: string, heads: CID[] }> = []
+    const now = this.#now()
+    for (const { id, branch, frames } of byRef.values()) {
+      const previousHeads = created.has(id) ? [] : await this.#refs.heads(id, branch).catch(() => [] as CID[])
+      let parents = previousHeads
+      const commits: CID[] = []
+      for (let i = 0; i < frames.length; i += MAX_FRAMES_PER_COMMIT) {
+        const chunk = frames.slice(i, i + MAX_FRAMES_PER_COMMIT)
+        const c = createCommit({ capsule: CID.parse(id), parents, frames: chunk.map(f => f.cid), removes: removalsOf(chunk.map(f => ({ cid: f.cid, frame: f.value }))), author: this.#signer, time: now })
+        batch.blocks.push({ cid: c.cid, bytes: c.bytes })
+        this.#refs.rememberCommit(c.cid, c.value)
+        commits.push(c.cid)
+        parents = [c.cid]
+      }
+      for (const f of frames) {
+        const cid = f.cid.toString()
+        batch.blocks.push({ cid: f.cid, bytes: f.bytes })
+        batch.puts.push({ sub: 't', key: `${id}!${timeKey(f.value.time)}!${cid}`, value: '' })
+        batch.puts.push({ sub: 'f', key: cid, value: id })
+        if (f.value.uri != null) batch.puts.push({ sub: 'u', key: `${f.value.uri}\u0000${cid}`, value: '' })
+      }
+      batch.puts.push(this.#refs.headsOp(id, branch, parents))
+      newHeads.push({ id, branch, heads: parents })
+      committed.push({ capsule: id, branch, frames, commits, previousHeads })
+    }
+
+    try {
+      await this.#store.write(batch)
+    } catch (err) {
+      for (const { p } of ok) p.reject(err)
+      return
+    }
+    for (const rec of created.values()) this.#refs.rememberRecord(rec)
+    for (const h of newHeads) this.#refs.setHeads(h.id, h.branch, h.heads)
+    try {
+      await this.#onCommit(committed)
+    } catch (err) {
+      // Durable but not indexed: the index catches up from the DAG on next open (reindex).
+      for (const { p } of ok) p.reject(err)
+      return
+    }
+    for (const { p } of ok) p.resolve(p.job.frames.map(f => f.cid))
+  }
+}
+
+/** Fixed-width hex of a time, so keys sort by time. */
+export function timeKey (ms: number): string {
+  return ms.toString(16).padStart(12, '0')
+}

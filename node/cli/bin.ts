@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+import '../polyfill.js'
+import { main } from './program.js'
+
+process.exitCode = await main(process.argv.slice(2))

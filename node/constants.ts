@@ -1,0 +1,14 @@
+/** Home folder when neither `--home`/`init.home` nor `$VIVIM_HOME` is set (under the user's home). */
+export const DEFAULT_HOME_DIR = '.vivim'
+
+/** Capsule used when a put names none. */
+export const DEFAULT_CAPSULE = 'default'
+
+/** Branch used when none is named. */
+export const DEFAULT_BRANCH = 'main'
+
+/** Most frames one group commit takes from the queue. */
+export const MAX_GROUP_COMMIT = 50_000
+
+/** Decoded commits kept in memory (commits are immutable, so caching is always safe). */
+export const COMMIT_CACHE_SIZE = 10_000

@@ -1,0 +1,218 @@
+import { CID } from 'multiformats/cid'
+import { createFrame, encodeFrame, decodeFrame, type CapsuleRules, type CapsuleState, type EncodedBlock, type Frame } from '../dag/index.js'
+import type { Ed25519Key } from '../capabilities/index.js'
+import { Store, BlockNotFoundError } from './store/index.js'
+import { Capsules, frameView, type CommittedFrames } from './capsules/index.js'
+import { verifyStore } from './verify/index.js'
+import { resolveHome, loadOrCreateIdentity } from './home/index.js'
+import { DEFAULT_BRANCH, DEFAULT_CAPSULE } from './constants.js'
+import { FrameNotFoundError, InvalidParametersError, NodeStoppedError } from './errors.js'
+import type { AbortOptions, CapsuleInfo, CommitView, FrameView, HistoryOptions, MergeOptions, NodeInit, PutInput, PutManyOptions, TimelineOptions, VerifyReport } from './interface.js'
+
+/** Listener for frames that became durable; resolves before `put` does. */
+export type CommitListener = (committed: CommittedFrames[]) => Promise<void> | void
+
+/**
+ * A vivim node: the owner's identity, the store under its home folder and the capsules in it.
+ * Create one with `createNode`.
+ */
+export class VivimNode {
+  readonly home: string
+  readonly did: string
+  readonly #key: Ed25519Key
+  readonly #store: Store
+  readonly #capsules: Capsules
+  readonly #listeners: CommitListener[] = []
+  #stopped = false
+
+  private constructor (home: string, key: Ed25519Key, store: Store, now: () => number) {
+    this.home = home
+    this.#key = key
+    this.did = key.did
+    this.#store = store
+    this.#capsules = new Capsules({ store, signer: key, now, onCommit: async (c) => { for (const l of this.#listeners) await l(c) } })
+  }
+
+  /** @internal use `createNode` */
+  static async open (init: NodeInit = {}): Promise<VivimNode> {
+    if (init.network !== undefined && init.network !== false) throw new InvalidParametersError('Only network: false is supported by this version (networking is not built yet)')
+    const home = resolveHome(init.home)
+    const { key } = await loadOrCreateIdentity(home)
+    const store = new Store(home)
+    await store.open()
+    return new VivimNode(home, key, store, init.now ?? Date.now)
+  }
+
+  #check (): void { if (this.#stopped) throw new NodeStoppedError() }
+
+  /** The store, for components that live beside the node (search index, sync). */
+  get store (): Store { return this.#store }
+
+  /** Calls `fn` with every batch of frames once durable, before the puts resolve. */
+  onCommit (fn: CommitListener): void { this.#listeners.push(fn) }
+
+  #encode (input: PutInput, now: number): EncodedBlock<Frame> {
+    if (input == null || typeof input !== 'object') throw new TypeError('put input must be an object')
+    let supersedes: CID | undefined
+    if (input.supersedes !== undefined) {
+      try { supersedes = CID.parse(String(input.supersedes)) } catch { throw new InvalidParametersError(`supersedes "${String(input.supersedes)}" is not a CID`) }
+    }
+    return encodeFrame(createFrame({
+      text: input.text,
+      kind: input.kind,
+      time: input.time,
+      author: this.did,
+      title: input.title,
+      uri: input.uri,
+      tags: input.tags,
+      conversation: input.conversation,
+      role: input.role,
+      supersedes
+    }, now))
+  }
+
+  /**
+   * Stores one frame; resolves once it is durable (and indexed by every listener).
+   *
+   * @example
+   * ```ts
+   * const { cid } = await node.put({ text: 'I prefer tea', capsule: 'prefs', tags: { topic: 'food' } })
+   * ```
+   * @throws {InvalidRecordError} | {UnknownKindError} | {TypeError} on bad input (nothing is written)
+   */
+  async put (input: PutInput, opts: AbortOptions = {}): Promise<{ cid: string }> {
+    const { cids } = await this.putMany([input], { ...opts, capsule: input?.capsule, branch: input?.branch })
+    return { cid: cids[0] }
+  }
+
+  /**
+   * Stores many frames in one atomic commit (per capsule and branch); resolves to their CIDs
+   * in input order. Every input is validated first: one bad input fails the whole call and
+   * nothing is written.
+   */
+  async putMany (inputs: PutInput[], opts: PutManyOptions = {}): Promise<{ cids: string[] }> {
+    this.#check()
+    opts.signal?.throwIfAborted()
+    if (!Array.isArray(inputs)) throw new TypeError('putMany takes an array')
+    const now = Date.now()
+    // Group by (capsule, branch) so each group is one job; a mixed call still lands in one batch.
+    const jobs = new Map<string, { capsule: string, branch: string, idx: number[], frames: Array<EncodedBlock<Frame>> }>()
+    inputs.forEach((input, i) => {
+      let block: EncodedBlock<Frame>
+      try { block = this.#encode(input, now) } catch (err: any) { err.message = `input ${i}: ${err.message}`; throw err }
+      const capsule = input.capsule ?? opts.capsule ?? DEFAULT_CAPSULE
+      const branch = input.branch ?? opts.branch ?? DEFAULT_BRANCH
+      const key = `${capsule}\u0000${branch}`
+      let job = jobs.get(key)
+      if (job == null) jobs.set(key, job = { capsule, branch, idx: [], frames: [] })
+      job.idx.push(i)
+      job.frames.push(block)
+    })
+    const cids = new Array<string>(inputs.length)
+    await Promise.all([...jobs.values()].map(async (job) => {
+      const written = await this.#capsules.writer.write({ capsule: job.capsule, create: true, branch: job.branch, frames: job.frames })
+      written.forEach((c, j) => { cids[job.idx[j]] = c.toString() })
+    }))
+    return { cids }
+  }
+
+  /**
+   * A frame by CID, hash-checked.
+   *
+   * @throws {FrameNotFoundError} when the node does not hold it
+   * @throws {HashMismatchError} when its bytes on disk were altered
+   */
+  async get (cid: string, _opts: AbortOptions = {}): Promise<FrameView> {
+    this.#check()
+    let c: CID
+    try { c = CID.parse(cid) } catch { throw new InvalidParametersError(`"${String(cid).slice(0, 80)}" is not a CID`) }
+    const capsule = await this.#store.subs.f.get(c.toString())
+    let bytes: Uint8Array
+    try { bytes = await this.#store.getBlock(c) } catch (err: any) {
+      if (err.name === BlockNotFoundError.name) throw new FrameNotFoundError(`Frame ${cid} not found`)
+      throw err
+    }
+    if (capsule == null) throw new FrameNotFoundError(`${cid} is not a frame of this node`)
+    return frameView(c, decodeFrame(c, bytes), capsule)
+  }
+
+  /** Whether a frame with this exact `uri` is stored (importers use it to stay idempotent). */
+  async hasUri (uri: string): Promise<boolean> {
+    this.#check()
+    for await (const _ of this.#store.subs.u.keys({ gte: uri + '\u0000', lt: uri + '\u0001', limit: 1 })) return true
+    return false
+  }
+
+  async createCapsule (name: string, opts: { rules?: CapsuleRules } & AbortOptions = {}): Promise<CapsuleInfo> {
+    this.#check()
+    return await this.#capsules.create(name, opts)
+  }
+
+  async capsules (_opts: AbortOptions = {}): Promise<CapsuleInfo[]> {
+    this.#check()
+    return await this.#capsules.list()
+  }
+
+  async capsule (nameOrId: string): Promise<CapsuleInfo> {
+    this.#check()
+    return await this.#capsules.info(nameOrId)
+  }
+
+  /** Live frame CIDs of a capsule's branch, now or `asOf` a commit or a time. */
+  async state (capsule: string, opts: HistoryOptions = {}): Promise<CapsuleState> {
+    this.#check()
+    return await this.#capsules.state(capsule, opts)
+  }
+
+  async log (capsule: string, opts: HistoryOptions & { limit?: number } = {}): Promise<CommitView[]> {
+    this.#check()
+    return await this.#capsules.log(capsule, opts)
+  }
+
+  /** Live frames in time order. */
+  timeline (capsule: string, opts: TimelineOptions = {}): AsyncGenerator<FrameView> {
+    this.#check()
+    return this.#capsules.timeline(capsule, opts)
+  }
+
+  async branch (capsule: string, name: string, opts: { from?: string } & AbortOptions = {}): Promise<{ branch: string, heads: string[] }> {
+    this.#check()
+    return await this.#capsules.branch(capsule, name, opts)
+  }
+
+  async merge (capsule: string, opts: MergeOptions = {}): Promise<{ commit?: string, heads: string[], fastForward: boolean }> {
+    this.#check()
+    return await this.#capsules.merge(capsule, opts)
+  }
+
+  /** Re-hashes every block and checks every signature; names each problem. */
+  async verify (opts: AbortOptions & { onProgress?: (e: { blocks: number }) => void } = {}): Promise<VerifyReport> {
+    this.#check()
+    await this.#capsules.writer.flush()
+    return await verifyStore(this.#store, opts)
+  }
+
+  /** Waits for queued writes, then closes the store. Safe to call twice. */
+  async stop (): Promise<void> {
+    if (this.#stopped) return
+    await this.#capsules.writer.flush()
+    this.#stopped = true
+    await this.#store.close()
+  }
+}
+
+/**
+ * Opens (creating on first use) a node on its home folder.
+ *
+ * @example
+ * ```ts
+ * import { createNode } from 'vivim'
+ * const node = await createNode({ home: './my-memory', network: false })
+ * await node.put({ text: 'hello' })
+ * await node.stop()
+ * ```
+ * @throws {NodeInUseError} when another process has the home open
+ */
+export async function createNode (init: NodeInit = {}): Promise<VivimNode> {
+  return await VivimNode.open(init)
+}

@@ -1,0 +1,52 @@
+import type { DocTerms } from './inverted-index.js'
+import type { IndexDb, IndexedDoc } from './interface.js'
+
+/** What the index keeps about itself, under meta/info. */
+export interface IndexInfo {
+  format: number
+  tokenizer: number
+  language: string
+  /** Live docs; a mismatch with what loads means the index is incomplete. */
+  count: number
+  /** True while a rebuild runs: a crash mid-rebuild leaves the index stale, never half-right. */
+  building?: boolean
+  model?: string
+  dimensions?: number
+  mark?: string
+}
+
+/** One persisted doc with its terms, so that loading needs no tokenizing. */
+export interface StoredDoc {
+  d: IndexedDoc
+  t: string[]
+  f: number[]
+  l: number
+}
+
+export function toStored (doc: IndexedDoc, dt: DocTerms): StoredDoc {
+  return { d: doc, t: dt.terms, f: dt.tfs, l: dt.length }
+}
+
+export function fromStored (s: StoredDoc): [IndexedDoc, DocTerms] {
+  return [s.d, { terms: s.t, tfs: s.f, length: s.l }]
+}
+
+/** The sublevels of the index inside the level the node gave. */
+export interface Store {
+  meta: IndexDb
+  docs: IndexDb
+  vecs: IndexDb
+}
+
+export function openStore (db: IndexDb): Store {
+  return {
+    meta: db.sublevel('meta', { valueEncoding: 'json' }) as unknown as IndexDb,
+    docs: db.sublevel('docs', { valueEncoding: 'json' }) as unknown as IndexDb,
+    vecs: db.sublevel('vecs', { valueEncoding: 'view' }) as unknown as IndexDb
+  }
+}
+
+export async function readInfo (store: Store): Promise<IndexInfo | undefined> {
+  const v = await store.meta.get('info')
+  return v === undefined || v === null ? undefined : v as IndexInfo
+}

@@ -1,0 +1,51 @@
+import type { InvertedIndex } from './inverted-index.js'
+import type { SearchOptions } from './interface.js'
+
+/** A doc-number predicate, or undefined when nothing is filtered. */
+export type DocFilter = ((n: number) => boolean) | undefined
+
+function ms (t: Date | number | undefined): number | undefined {
+  if (t === undefined) return undefined
+  const v = typeof t === 'number' ? t : t.getTime()
+  if (Number.isNaN(v)) throw new RangeError('since/until: not a valid time')
+  return v
+}
+
+/**
+ * Builds the predicate of a search's filters: capsule, tags, URI prefix, [since, until),
+ * and the caller's `allowed` (asOf, expired capsules). Cheap checks run first.
+ * Returns null when no doc can pass (an unknown capsule).
+ */
+export function buildFilter (index: InvertedIndex, opts: SearchOptions, extra?: { since?: number, until?: number }): DocFilter | null {
+  let since = ms(opts.since)
+  let until = ms(opts.until)
+  if (extra?.since !== undefined) since = since === undefined ? extra.since : Math.max(since, extra.since)
+  if (extra?.until !== undefined) until = until === undefined ? extra.until : Math.min(until, extra.until)
+  let caps: Set<number> | undefined
+  if (opts.capsule !== undefined) {
+    caps = new Set()
+    for (const c of Array.isArray(opts.capsule) ? opts.capsule : [opts.capsule]) {
+      const id = index.capsuleIds.get(c)
+      if (id !== undefined) caps.add(id)
+    }
+    if (caps.size === 0) return null
+  }
+  const tags = opts.tags === undefined ? [] : Object.entries(opts.tags)
+  const prefix = opts.uriPrefix
+  const allowed = opts.allowed
+  if (since === undefined && until === undefined && caps === undefined && tags.length === 0 && prefix === undefined && allowed === undefined) return undefined
+  const single = caps !== undefined && caps.size === 1 ? [...caps][0] : undefined
+  const times = index.times
+  const capsules = index.capsules
+  return (n: number): boolean => {
+    if (since !== undefined && times[n] < since) return false
+    if (until !== undefined && times[n] >= until) return false
+    if (single !== undefined) { if (capsules[n] !== single) return false } else if (caps !== undefined && !caps.has(capsules[n])) return false
+    const doc = index.docs[n]
+    if (doc === undefined) return false
+    for (const [k, v] of tags) if (doc.tags[k] !== v) return false
+    if (prefix !== undefined && (doc.uri === undefined || !doc.uri.startsWith(prefix))) return false
+    if (allowed !== undefined && !allowed(doc.cid)) return false
+    return true
+  }
+}

@@ -1,0 +1,98 @@
+import * as chrono from 'chrono-node'
+
+/** A query with its natural-language time taken out. */
+export interface ParsedQuery {
+  /** The query without the time words. */
+  text: string
+  /** The time range the words named, [since, until) in ms, if any. */
+  since?: number
+  until?: number
+  /** The words that were read as time. */
+  timeText?: string
+}
+
+type Unit = 'day' | 'week' | 'month' | 'year'
+
+/** Offset of a time zone from UTC at an instant, in minutes (east positive). */
+export function zoneOffset (timeZone: string, at: number): number {
+  const f = new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric'
+  })
+  const p: Record<string, number> = {}
+  for (const part of f.formatToParts(new Date(at))) if (part.type !== 'literal') p[part.type] = Number(part.value)
+  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second)
+  return Math.round((wall - Math.floor(at / 1000) * 1000) / 60_000)
+}
+
+/** The UTC instant of a wall-clock time in a zone. */
+function fromWall (timeZone: string, y: number, m: number, d: number): number {
+  const guess = Date.UTC(y, m, d)
+  const off = zoneOffset(timeZone, guess - zoneOffset(timeZone, guess) * 60_000)
+  return guess - off * 60_000
+}
+
+/** Wall-clock date parts of an instant in a zone. */
+function wallParts (timeZone: string, at: number): { y: number, m: number, d: number, wd: number } {
+  const w = new Date(at + zoneOffset(timeZone, at) * 60_000)
+  return { y: w.getUTCFullYear(), m: w.getUTCMonth(), d: w.getUTCDate(), wd: w.getUTCDay() }
+}
+
+function range (timeZone: string, at: number, unit: Unit): [number, number] {
+  const { y, m, d, wd } = wallParts(timeZone, at)
+  switch (unit) {
+    case 'year': return [fromWall(timeZone, y, 0, 1), fromWall(timeZone, y + 1, 0, 1)]
+    case 'month': return [fromWall(timeZone, y, m, 1), fromWall(timeZone, y, m + 1, 1)]
+    case 'week': {
+      const monday = d - ((wd + 6) % 7)
+      return [fromWall(timeZone, y, m, monday), fromWall(timeZone, y, m, monday + 7)]
+    }
+    default: return [fromWall(timeZone, y, m, d), fromWall(timeZone, y, m, d + 1)]
+  }
+}
+
+function unitOf (r: chrono.ParsedResult): Unit | undefined {
+  const t = r.text.toLowerCase()
+  if (/\bweeks?\b/.test(t) && !/\bago\b/.test(t)) return 'week'
+  if (/\bmonths?\b/.test(t) && !/\bago\b/.test(t)) return 'month'
+  if (/\byears?\b/.test(t) && !/\bago\b/.test(t)) return 'year'
+  const s = r.start
+  if (s.isCertain('day') || s.isCertain('weekday')) return 'day'
+  if (s.isCertain('month')) return 'month'
+  if (s.isCertain('year')) return 'year'
+  return undefined
+}
+
+/** Words chrono reads as time that, alone, are too vague or too common to filter by. */
+const VAGUE = /^(now|today|tonight|this (morning|afternoon|evening)|[0-9]{1,2}|(mon|tue|wed|thu|fri|sat|sun)[a-z]*)$/i
+
+/**
+ * Finds natural-language time in a query ("last Tuesday", "in May 2023", "yesterday") with
+ * chrono-node, reads it in `timeZone` relative to `now`, and returns the query without those
+ * words plus the [since, until) range they name (a whole day, week, month or year). A bare
+ * weekday ("Sunday"), "now" and "today" are left in the text: alone they are more often
+ * topic words than a time filter.
+ */
+export function parseQueryTime (query: string, timeZone: string, now: Date): ParsedQuery {
+  const instant = now.getTime()
+  const results = chrono.casual.parse(query, { instant: now, timezone: zoneOffset(timeZone, instant) }, { forwardDate: false })
+  let since: number | undefined
+  let until: number | undefined
+  const used: chrono.ParsedResult[] = []
+  for (const r of results) {
+    if (VAGUE.test(r.text.trim())) continue
+    const unit = unitOf(r)
+    if (unit === undefined) continue
+    const [a] = range(timeZone, r.start.date().getTime(), unit)
+    const [, b] = range(timeZone, (r.end ?? r.start).date().getTime(), unit)
+    since = since === undefined ? a : Math.min(since, a)
+    until = until === undefined ? b : Math.max(until, b)
+    used.push(r)
+  }
+  if (used.length === 0) return { text: query }
+  let text = query
+  for (const r of [...used].sort((x, y) => y.index - x.index)) {
+    text = text.slice(0, r.index) + ' ' + text.slice(r.index + r.text.length)
+  }
+  text = text.replace(/\b(in|on|during|from|since|at)\s*(?=[?.!,]*\s*$)/i, '').replace(/\s+/g, ' ').trim()
+  return { text, since, until, timeText: used.map(r => r.text).join(', ') }
+}

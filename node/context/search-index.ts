@@ -1,0 +1,362 @@
+import { ASYNC_TICK_MS, DEFAULT_EMBED_BATCH, DEFAULT_LANGUAGE, DEFAULT_RANKING, DEFAULT_SNIPPET_CHARS, DEFAULT_TOP_K, INDEX_FORMAT, MAX_TOP_K, REBUILD_BATCH, TOKENIZER_VERSION } from './constants.js'
+import { AbortError, EmbedderMismatchError, IndexClosedError, IndexStaleError } from './errors.js'
+import { buildFilter } from './filter.js'
+import { InvertedIndex, type DocTerms } from './inverted-index.js'
+import { parseQueryTime } from './query-time.js'
+import { Ranker } from './ranker.js'
+import { makeSnippet } from './snippet.js'
+import { createTokenizer, type Tokenizer } from './tokenizer.js'
+import { bytesToVector, normalize, reciprocalRankFusion, VectorStore, vectorToBytes } from './vectors.js'
+import { fromStored, openStore, readInfo, toStored, type IndexInfo, type Store, type StoredDoc } from './_store.js'
+import type { AddOptions, Embedder, IndexedDoc, IndexStatus, RankingParams, RebuildOptions, SearchHit, SearchIndex, SearchIndexInit, SearchOptions, StemLanguage } from './interface.js'
+
+function checkAbort (signal?: AbortSignal): void {
+  if (signal?.aborted === true) throw new AbortError()
+}
+
+const tick = async (): Promise<void> => { await new Promise<void>(resolve => setImmediate(resolve)) }
+
+class LocalSearchIndex implements SearchIndex {
+  private readonly language: StemLanguage
+  private readonly params: RankingParams
+  private readonly tokenizer: Tokenizer
+  private readonly embedder?: Embedder
+  private readonly onError: (err: Error) => void
+  private readonly store?: Store
+  private readonly sentences = new Intl.Segmenter('und', { granularity: 'sentence' })
+  private index: InvertedIndex
+  private ranker: Ranker
+  private vectors?: VectorStore
+  private pending = new Set<string>()
+  private state: IndexStatus['state'] = 'closed'
+  private staleReason?: string
+  private info: IndexInfo
+  private loading?: Promise<void>
+  /** Writes run one at a time, in call order. */
+  private queue: Promise<unknown> = Promise.resolve()
+
+  constructor (init: SearchIndexInit) {
+    this.language = init.language ?? DEFAULT_LANGUAGE
+    this.params = { ...DEFAULT_RANKING, ...init.ranking }
+    this.tokenizer = createTokenizer(this.language)
+    this.embedder = init.embedder
+    this.onError = init.onError ?? (() => {})
+    this.store = init.db === undefined ? undefined : openStore(init.db)
+    this.index = new InvertedIndex(this.tokenizer)
+    this.ranker = new Ranker(this.index, this.params)
+    this.info = this.freshInfo()
+    if (this.embedder !== undefined) this.vectors = new VectorStore(this.embedder.dimensions)
+  }
+
+  async open (): Promise<void> {
+    if (this.state !== 'closed') return
+    this.reset()
+    if (this.store === undefined) { this.state = 'ready'; return }
+    const info = await readInfo(this.store)
+    if (info === undefined) {
+      this.state = 'ready'
+      return
+    }
+    this.info = info
+    const e = this.embedder
+    if (info.format !== INDEX_FORMAT || info.tokenizer !== TOKENIZER_VERSION || info.language !== this.language) return this.stale('it was built by another version or language')
+    if (info.building === true) return this.stale('a rebuild did not finish')
+    if (e !== undefined && info.model !== undefined && (info.model !== e.model || info.dimensions !== e.dimensions)) {
+      return this.stale(`it holds vectors of ${info.model}/${String(info.dimensions)}, not ${e.model}/${e.dimensions}`)
+    }
+    this.state = 'loading'
+    this.loading = this.load().catch((err: Error) => {
+      this.stale(`loading failed: ${err.message}`)
+      this.onError(err)
+    })
+  }
+
+  async add (docs: IndexedDoc[], options: AddOptions = {}): Promise<void> {
+    await this.ready()
+    await this.serial(async () => {
+      checkAbort(options.signal)
+      const analysed = docs.map(d => { checkDoc(d); return [d, this.index.analyze(d)] as [IndexedDoc, DocTerms] })
+      const vecs = await this.embedDocs(docs, options.signal)
+      const count = this.index.live + docs.filter(d => !this.index.byCid.has(d.cid)).length
+      if (this.store !== undefined) {
+        const s = this.store
+        const ops: Array<Record<string, unknown>> = analysed.map(([d, dt]) => ({ type: 'put', sublevel: s.docs, key: d.cid, value: toStored(d, dt) }))
+        for (const [cid, v] of vecs) ops.push({ type: 'put', sublevel: s.vecs, key: cid, value: vectorToBytes(v) })
+        this.info = { ...this.info, count, mark: options.mark ?? this.info.mark, ...this.modelInfo() }
+        ops.push({ type: 'put', sublevel: s.meta, key: 'info', value: this.info })
+        await s.meta.parent.batch(ops as never)
+      } else if (options.mark !== undefined) this.info.mark = options.mark
+      for (const [d, dt] of analysed) this.put(d, dt, vecs.get(d.cid))
+    })
+  }
+
+  async remove (cids: string[], options: AddOptions = {}): Promise<void> {
+    await this.ready()
+    await this.serial(async () => {
+      checkAbort(options.signal)
+      const known = cids.filter(c => this.index.byCid.has(c))
+      if (this.store !== undefined) {
+        const s = this.store
+        const ops: Array<Record<string, unknown>> = []
+        for (const c of known) ops.push({ type: 'del', sublevel: s.docs, key: c }, { type: 'del', sublevel: s.vecs, key: c })
+        this.info = { ...this.info, count: this.index.live - known.length, mark: options.mark ?? this.info.mark }
+        ops.push({ type: 'put', sublevel: s.meta, key: 'info', value: this.info })
+        await s.meta.parent.batch(ops as never)
+      } else if (options.mark !== undefined) this.info.mark = options.mark
+      for (const c of known) this.drop(c)
+    })
+  }
+
+  async rebuild (docs: AsyncIterable<IndexedDoc> | Iterable<IndexedDoc>, options: RebuildOptions = {}): Promise<void> {
+    if (this.state === 'closed') throw new IndexClosedError()
+    await this.loading
+    await this.serial(async () => {
+      if (this.store !== undefined) {
+        await this.store.docs.clear()
+        await this.store.vecs.clear()
+        this.info = { ...this.freshInfo(), building: true }
+        await this.store.meta.put('info', this.info)
+      }
+      this.reset()
+      this.state = 'ready'
+      this.staleReason = undefined
+      let batch: IndexedDoc[] = []
+      let done = 0
+      const flush = async (): Promise<void> => {
+        const vecs = await this.embedDocs(batch, options.signal)
+        const analysed = batch.map(d => [d, this.index.analyze(d)] as [IndexedDoc, DocTerms])
+        if (this.store !== undefined) {
+          const s = this.store
+          const ops: Array<Record<string, unknown>> = analysed.map(([d, dt]) => ({ type: 'put', sublevel: s.docs, key: d.cid, value: toStored(d, dt) }))
+          for (const [cid, v] of vecs) ops.push({ type: 'put', sublevel: s.vecs, key: cid, value: vectorToBytes(v) })
+          await s.meta.parent.batch(ops as never)
+        }
+        for (const [d, dt] of analysed) this.put(d, dt, vecs.get(d.cid))
+        done += batch.length
+        batch = []
+        options.onProgress?.(done)
+        await tick()
+      }
+      for await (const d of docs) {
+        checkAbort(options.signal)
+        checkDoc(d)
+        batch.push(d)
+        if (batch.length >= REBUILD_BATCH) await flush()
+      }
+      await flush()
+      this.info = { ...this.info, building: false, count: this.index.live, mark: options.mark, ...this.modelInfo() }
+      delete this.info.building
+      if (this.store !== undefined) await this.store.meta.put('info', this.info)
+    })
+  }
+
+  async search (query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
+    if (typeof query !== 'string') throw new TypeError('query: expected a string')
+    const topK = options.topK ?? DEFAULT_TOP_K
+    if (!Number.isInteger(topK) || topK < 1 || topK > MAX_TOP_K) throw new RangeError(`topK: expected an integer in 1..${MAX_TOP_K}`)
+    await this.ready()
+    checkAbort(options.signal)
+    let text = query
+    let range: { since?: number, until?: number } | undefined
+    if (options.naturalTime !== false) {
+      const parsed = parseQueryTime(query, options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone, options.now ?? new Date())
+      if (parsed.since !== undefined) { text = parsed.text; range = parsed }
+    }
+    const filter = buildFilter(this.index, options, range)
+    if (filter === null) return []
+    const terms = new Map<string, number>()
+    for (const t of this.tokenizer.terms(text)) terms.set(t, (terms.get(t) ?? 0) + 1)
+    let ranked: Array<[number, number]>
+    if (terms.size === 0) {
+      // Only time words or filters: the newest matching docs.
+      ranked = this.newest(filter, topK)
+    } else {
+      const depth = this.vectors !== undefined && options.vectors !== false ? Math.max(topK * 4, 100) : topK
+      ranked = this.ranker.rank(terms, filter, depth)
+      if (this.vectors !== undefined && this.embedder !== undefined && options.vectors !== false && this.vectors.size > 0) {
+        try {
+          const [qv] = await this.embedder.embed([text], { signal: options.signal, purpose: 'query' })
+          const near = this.vectors.search(qv, filter, this.index.alive, depth)
+          ranked = reciprocalRankFusion([ranked, near], this.params.rrfK)
+        } catch (err) {
+          if ((err as Error).name === 'AbortError') throw err
+          this.onError(err as Error)
+        }
+      }
+    }
+    const qset = new Set(terms.keys())
+    return ranked.slice(0, topK).map(([n, score]) => this.hit(n, score, qset))
+  }
+
+  async get (cid: string): Promise<IndexedDoc | undefined> {
+    await this.ready()
+    const n = this.index.byCid.get(cid)
+    return n === undefined ? undefined : this.index.docs[n]
+  }
+
+  async around (cid: string, before: number, after: number): Promise<IndexedDoc[]> {
+    await this.ready()
+    const n = this.index.byCid.get(cid)
+    const conv = n === undefined ? undefined : this.index.docs[n]?.conversation
+    if (n === undefined || conv === undefined) return []
+    const list = this.index.conversations.get(conv) as number[]
+    const i = list.indexOf(n)
+    return [...list.slice(Math.max(0, i - before), i), ...list.slice(i + 1, i + 1 + after)].map(m => this.index.docs[m] as IndexedDoc)
+  }
+
+  async recent (n: number, options: SearchOptions = {}): Promise<IndexedDoc[]> {
+    await this.ready()
+    const filter = buildFilter(this.index, options)
+    if (filter === null) return []
+    return this.newest(filter, n).map(([m]) => this.index.docs[m] as IndexedDoc).reverse()
+  }
+
+  status (): IndexStatus {
+    const s: IndexStatus = { state: this.state, docs: this.index.live, pendingVectors: this.pending.size }
+    if (this.info.model !== undefined && this.info.dimensions !== undefined) s.model = { name: this.info.model, dimensions: this.info.dimensions }
+    if (this.info.mark !== undefined) s.mark = this.info.mark
+    if (this.staleReason !== undefined) s.reason = this.staleReason
+    return s
+  }
+
+  async close (): Promise<void> {
+    if (this.state === 'closed') return
+    await this.loading
+    await this.queue.catch(() => {})
+    this.state = 'closed'
+    this.reset()
+  }
+
+  private async ready (): Promise<void> {
+    if (this.state === 'closed') throw new IndexClosedError()
+    if (this.state === 'loading') await this.loading
+    if (this.state === 'stale') throw new IndexStaleError(`the search index must be rebuilt: ${this.staleReason ?? 'unknown reason'}`)
+    if ((this.state as string) === 'closed') throw new IndexClosedError()
+  }
+
+  private stale (reason: string): void {
+    this.state = 'stale'
+    this.staleReason = reason
+    this.reset()
+  }
+
+  private async load (): Promise<void> {
+    const s = this.store as Store
+    let last = Date.now()
+    for await (const [, value] of s.docs.iterator()) {
+      const [d, dt] = fromStored(value as StoredDoc)
+      this.index.add(d, dt)
+      if (this.vectors !== undefined) this.pending.add(d.cid)
+      if (Date.now() - last > ASYNC_TICK_MS) { await tick(); last = Date.now() }
+    }
+    if (this.vectors !== undefined) {
+      for await (const [cid, bytes] of s.vecs.iterator()) {
+        const n = this.index.byCid.get(cid as string)
+        if (n === undefined) continue
+        this.vectors.set(n, bytesToVector(bytes as Uint8Array))
+        this.pending.delete(cid as string)
+      }
+    }
+    if (this.index.live !== this.info.count) { this.stale(`it holds ${this.index.live} docs, expected ${this.info.count}`); return }
+    if (this.state === 'loading') this.state = 'ready'
+  }
+
+  private put (d: IndexedDoc, dt: DocTerms, v: Float32Array | undefined): void {
+    const old = this.index.byCid.get(d.cid)
+    if (old !== undefined) this.vectors?.delete(old)
+    const n = this.index.add(d, dt)
+    if (this.vectors !== undefined) {
+      if (v !== undefined) { this.vectors.set(n, v); this.pending.delete(d.cid) } else this.pending.add(d.cid)
+    }
+  }
+
+  private drop (cid: string): void {
+    const n = this.index.byCid.get(cid)
+    if (n !== undefined) this.vectors?.delete(n)
+    this.pending.delete(cid)
+    this.index.remove(cid)
+  }
+
+  /** Embeds docs (plus a batch of earlier failures); a failure leaves them pending and is reported, never thrown. */
+  private async embedDocs (docs: IndexedDoc[], signal?: AbortSignal): Promise<Map<string, Float32Array>> {
+    const out = new Map<string, Float32Array>()
+    const e = this.embedder
+    if (e === undefined || docs.length === 0) return out
+    for (let i = 0; i < docs.length; i += DEFAULT_EMBED_BATCH) {
+      const chunk = docs.slice(i, i + DEFAULT_EMBED_BATCH)
+      try {
+        const vs = await e.embed(chunk.map(d => d.title === undefined ? d.text : `${d.title}\n${d.text}`), { signal, purpose: 'document' })
+        if (vs.length !== chunk.length || vs.some(v => v.length !== e.dimensions)) throw new EmbedderMismatchError(`${e.model} returned vectors of the wrong number or length`)
+        chunk.forEach((d, j) => out.set(d.cid, normalize(Float32Array.from(vs[j]))))
+      } catch (err) {
+        if ((err as Error).name === 'AbortError') throw err
+        this.onError(err as Error)
+      }
+    }
+    return out
+  }
+
+  private newest (filter: ReturnType<typeof buildFilter>, topK: number): Array<[number, number]> {
+    const ix = this.index
+    const out: Array<[number, number]> = []
+    for (let n = 0; n < ix.size; n++) {
+      if (ix.alive[n] === 1 && (filter === undefined || (filter !== null && filter(n)))) out.push([n, ix.times[n]])
+    }
+    return out.sort((a, b) => b[1] - a[1]).slice(0, topK).map(([n], i) => [n, 1 / (i + 1)])
+  }
+
+  private hit (n: number, score: number, qset: ReadonlySet<string>): SearchHit {
+    const d = this.index.docs[n] as IndexedDoc
+    const h: SearchHit = {
+      cid: d.cid,
+      score,
+      text: d.text,
+      snippet: makeSnippet(d.text, qset, this.tokenizer, this.sentences, DEFAULT_SNIPPET_CHARS),
+      tags: d.tags,
+      time: d.time,
+      capsule: d.capsule
+    }
+    if (d.title !== undefined) h.title = d.title
+    if (d.uri !== undefined) h.uri = d.uri
+    return h
+  }
+
+  private modelInfo (): Partial<IndexInfo> {
+    const e = this.embedder
+    if (e === undefined) return {}
+    return { model: e.model, dimensions: e.dimensions }
+  }
+
+  private freshInfo (): IndexInfo {
+    return { format: INDEX_FORMAT, tokenizer: TOKENIZER_VERSION, language: this.language, count: 0, ...this.modelInfo() }
+  }
+
+  private reset (): void {
+    this.index = new InvertedIndex(this.tokenizer)
+    this.ranker = new Ranker(this.index, this.params)
+    if (this.embedder !== undefined) this.vectors = new VectorStore(this.embedder.dimensions)
+    this.pending.clear()
+  }
+
+  private async serial<T> (fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn)
+    this.queue = run.catch(() => {})
+    return await run
+  }
+}
+
+function checkDoc (d: IndexedDoc): void {
+  if (d === null || typeof d !== 'object') throw new TypeError('doc: expected an object')
+  if (typeof d.cid !== 'string' || d.cid === '') throw new TypeError('doc.cid: expected a non-empty string')
+  if (typeof d.text !== 'string') throw new TypeError('doc.text: expected a string')
+  if (typeof d.capsule !== 'string') throw new TypeError('doc.capsule: expected a string')
+  if (typeof d.time !== 'number' || !Number.isFinite(d.time)) throw new TypeError('doc.time: expected a number of ms')
+  if (d.tags === null || typeof d.tags !== 'object') throw new TypeError('doc.tags: expected a string map')
+}
+
+/**
+ * Creates a local search index. State lives on the returned object (many nodes may share a process).
+ */
+export function createSearchIndex (init: SearchIndexInit = {}): SearchIndex {
+  return new LocalSearchIndex(init)
+}

@@ -1,0 +1,1 @@
+export async function syntheticLatency (n: number): Promise<unknown> { return { n } }

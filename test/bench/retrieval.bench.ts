@@ -1,0 +1,92 @@
+// Retrieval on LoCoMo's development split (read from ../shared), side by side with a plain BM25
+// and MiniSearch over the same turns in the same run, plus search latency on a 100k-frame corpus.
+//   npm run bench -- retrieval [--quick] [--set=neighbour=0.2,prfWeight=0.3]
+import MiniSearch from 'minisearch'
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base'
+import { createSearchIndex, type RankingParams } from '../../node/context/index.js'
+import { median, percentile, writeResults } from './_util.js'
+import { loadLocomo } from './_retrieval-locomo.js'
+import { PlainBm25 } from './_retrieval-bm25.js'
+import { BUDGETS, KS, packedBudget, score, type Run, type Scores } from './_retrieval-metrics.js'
+
+function overrides (args: string[]): Partial<RankingParams> {
+  const out: Record<string, number> = {}
+  for (const a of args) {
+    if (!a.startsWith('--set=')) continue
+    for (const kv of a.slice(6).split(',')) { const [k, v] = kv.split('='); out[k] = Number(v) }
+  }
+  return out as Partial<RankingParams>
+}
+
+const pct = (x: number): string => (100 * x).toFixed(1).padStart(5)
+
+function table (names: string[], scores: Scores[], lat: Array<{ p50: number, p99: number }>): void {
+  const groups = ['1', '2', '3', '4', '5', '1-4', 'all']
+  console.log(`recall@k (%) by category (count): ${names.join(' | ')}`)
+  console.log(`${'cat'.padEnd(10)} ${KS.map(k => names.map(n => `${n.slice(0, 4)}@${k}`.padStart(9)).join('')).join(' ')}`)
+  for (const g of groups) {
+    const c = scores[0].count[g]
+    const row = KS.map(k => scores.map(s => pct(s.recall[g][k]).padStart(9)).join('')).join(' ')
+    console.log(`${`${g} (${c})`.padEnd(10)} ${row}`)
+  }
+  console.log(`${'session'.padEnd(10)} ${KS.map(k => scores.map(s => pct(s.session[k]).padStart(9)).join('')).join(' ')}`)
+  console.log(`\nrecall within a context budget (cats 1-4, %): ${BUDGETS.map(b => `${b}: ${scores.map(s => pct(s.budget[b])).join(' /')}`).join('   ')}`)
+  console.log('\nlatency per query (ms):')
+  names.forEach((n, i) => console.log(`  ${n.padEnd(12)} p50 ${lat[i].p50.toFixed(3)}  p99 ${lat[i].p99.toFixed(3)}`))
+}
+
+export async function run (args: string[]): Promise<void> {
+  const quick = args.includes('--quick')
+  const ranking = overrides(args)
+  const { docs, questions, unresolved, ends } = await loadLocomo()
+  console.log(`LoCoMo dev: ${docs.length} turns, ${questions.length} questions with evidence, ${unresolved} evidence ids unresolved`)
+  const tokens = new Map(docs.map(d => [d.cid, countTokens(d.text)]))
+  const tokensOf = (id: string): number => tokens.get(id) ?? 0
+  const sessionOf = (id: string): string => docs.find(d => d.cid === id)?.conversation ?? id
+  const sessionMap = new Map(docs.map(d => [d.cid, d.conversation ?? d.cid]))
+  const sessOf = (id: string): string => sessionMap.get(id) ?? sessionOf(id)
+
+  // vivim: one index for every conversation, each search filtered to its capsule (as the node does).
+  const ix = createSearchIndex({ ranking })
+  await ix.open()
+  await ix.add(docs)
+  const ours: Run[] = []
+  for (const q of questions) {
+    const t0 = performance.now()
+    const hits = await ix.search(q.question, { topK: 50, capsule: q.sample, now: new Date(ends.get(q.sample) as number), timeZone: 'UTC' })
+    const ms = performance.now() - t0
+    const ranked = hits.map(h => h.cid)
+    ours.push({ ranked, ms, budget: packedBudget(ranked, q.evidence, tokensOf) })
+  }
+  // Plain BM25 and MiniSearch: one index per conversation (the easier case for them).
+  const bm = new Map<string, PlainBm25>()
+  const ms = new Map<string, MiniSearch>()
+  for (const d of docs) {
+    if (!bm.has(d.capsule)) { bm.set(d.capsule, new PlainBm25()); ms.set(d.capsule, new MiniSearch({ fields: ['text'], idField: 'id' })) }
+    bm.get(d.capsule)?.add(d.cid, d.text)
+  }
+  for (const [cap, m] of ms) m.addAll(docs.filter(d => d.capsule === cap).map(d => ({ id: d.cid, text: d.text })))
+  const base: Run[] = []
+  const mini: Run[] = []
+  for (const q of questions) {
+    let t0 = performance.now()
+    let ranked = (bm.get(q.sample) as PlainBm25).search(q.question, 50)
+    base.push({ ranked, ms: performance.now() - t0, budget: packedBudget(ranked, q.evidence, tokensOf) })
+    t0 = performance.now()
+    ranked = (ms.get(q.sample) as MiniSearch).search(q.question).slice(0, 50).map(r => r.id as string)
+    mini.push({ ranked, ms: performance.now() - t0, budget: packedBudget(ranked, q.evidence, tokensOf) })
+  }
+  const names = ['vivim', 'bm25', 'minisearch']
+  const runs = [ours, base, mini]
+  const scores = runs.map(r => score(questions, r, sessOf))
+  const lat = runs.map(r => ({ p50: median(r.map(x => x.ms)), p99: percentile(r.map(x => x.ms), 99) }))
+  table(names, scores, lat)
+  console.log(`\nvivim vs minisearch: ${(lat[2].p50 / lat[0].p50).toFixed(1)}x faster at p50; recall@10 (1-4) ${pct(scores[0].recall['1-4'][10])} vs ${pct(scores[2].recall['1-4'][10])}`)
+  await ix.close()
+  const results: Record<string, unknown> = { locomo: Object.fromEntries(names.map((n, i) => [n, { ...scores[i], latency: lat[i] }])), ranking }
+  if (!quick) {
+    const { syntheticLatency } = await import('./_retrieval-synthetic.js')
+    results.synthetic = await syntheticLatency(100_000)
+  }
+  await writeResults('retrieval', results)
+}

@@ -1,0 +1,55 @@
+/** The importers by format, and how each one is verified before import. */
+import type { ExportFormat, Importer } from './interface.js'
+import { chatgpt } from './chatgpt.js'
+import { chatgptShare } from './chatgpt-share.js'
+import { claude } from './claude.js'
+import { claudeProjects } from './claude-projects.js'
+import { claudeMemories } from './claude-memories.js'
+import { gemini } from './gemini.js'
+import { grok } from './grok.js'
+import { deepseek } from './deepseek.js'
+import { openwebui } from './openwebui.js'
+import { openaiMessages } from './openai-messages.js'
+import { sillytavern } from './sillytavern.js'
+import { markdown, text } from './document.js'
+import { pdf } from './pdf.js'
+
+export const IMPORTERS: Readonly<Partial<Record<ExportFormat, Importer>>> = {
+  chatgpt,
+  'chatgpt-share': chatgptShare,
+  claude,
+  'claude-projects': claudeProjects,
+  'claude-memories': claudeMemories,
+  gemini,
+  grok,
+  deepseek,
+  openwebui,
+  'openai-messages': openaiMessages,
+  sillytavern,
+  markdown,
+  text,
+  pdf
+}
+
+/** How a format is checked as a whole before anything is stored. */
+export type Structure = { kind: 'json', arrayKey?: string } | { kind: 'lines' } | { kind: 'whole' }
+
+export const STRUCTURE: Readonly<Record<ExportFormat, Structure>> = {
+  chatgpt: { kind: 'json' },
+  'chatgpt-manifest': { kind: 'whole' },
+  'chatgpt-share': { kind: 'whole' },
+  claude: { kind: 'json' },
+  'claude-projects': { kind: 'json' },
+  'claude-memories': { kind: 'json' },
+  gemini: { kind: 'json' },
+  grok: { kind: 'json', arrayKey: 'conversations' },
+  deepseek: { kind: 'json' },
+  openwebui: { kind: 'json' },
+  'openai-messages': { kind: 'lines' },
+  sillytavern: { kind: 'lines' },
+  markdown: { kind: 'whole' },
+  text: { kind: 'whole' },
+  pdf: { kind: 'whole' }
+}
+
+export const FORMATS: readonly ExportFormat[] = Object.keys(STRUCTURE) as ExportFormat[]

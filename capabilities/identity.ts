@@ -1,4 +1,5 @@
 import * as ed from '@noble/ed25519'
+import { ed25519, x25519 } from '@noble/curves/ed25519.js'
 import { sha512 } from '@noble/hashes/sha2.js'
 import { base58btc } from 'multiformats/bases/base58'
 import { InvalidDidError, InvalidKeyError } from './errors.js'
@@ -17,6 +18,18 @@ export interface Signer {
 }
 
 /**
+ * A holder of an X25519 secret that can run key agreement without handing the
+ * secret out (used to unwrap content keys).
+ */
+export interface KeyAgreement {
+  readonly did: string
+  /** The X25519 public key that matches `did` (see {@link x25519PublicKeyFromDid}). */
+  readonly x25519PublicKey: Uint8Array
+  /** X25519(own secret, peer public key): the raw 32-byte shared secret. */
+  agree (peerPublicKey: Uint8Array): Uint8Array
+}
+
+/**
  * An Ed25519 key pair named as a `did:key`.
  *
  * @example
@@ -26,10 +39,12 @@ export interface Signer {
  * verifyDidSignature(key.did, bytes, sig) // true
  * ```
  */
-export class Ed25519Key implements Signer {
+export class Ed25519Key implements Signer, KeyAgreement {
   readonly did: string
   readonly publicKey: Uint8Array
   readonly #secret: Uint8Array
+  #xSecret: Uint8Array | undefined
+  #xPublic: Uint8Array | undefined
 
   private constructor (secret: Uint8Array) {
     if (!(secret instanceof Uint8Array)) throw new TypeError('secret must be a Uint8Array')
@@ -53,9 +68,54 @@ export class Ed25519Key implements Signer {
     return ed.sign(message, this.#secret)
   }
 
-  /** The 32-byte secret; handle with care (store encrypted). */
+  /** The 32-byte secret; handle with care (store encrypted, see `sealSecret`). */
   exportSecret (): Uint8Array {
     return this.#secret.slice()
+  }
+
+  /**
+   * The X25519 public key for encryption to this identity. It is the birational
+   * (Edwards to Montgomery) image of the Ed25519 public key, so anyone can compute
+   * it from the DID alone: sharing with a DID needs no extra key exchange.
+   */
+  get x25519PublicKey (): Uint8Array {
+    this.#xPublic ??= ed25519.utils.toMontgomery(this.publicKey)
+    return this.#xPublic.slice()
+  }
+
+  /**
+   * The X25519 secret derived from the same Ed25519 secret: the clamped lower half
+   * of SHA-512(seed), the scalar Ed25519 itself uses (RFC 8032 §5.1.5), as libsodium's
+   * `crypto_sign_ed25519_sk_to_curve25519` and @noble/curves' `toMontgomerySecret` do.
+   * Handle with care.
+   */
+  exportX25519Secret (): Uint8Array {
+    return this.#x25519Secret().slice()
+  }
+
+  agree (peerPublicKey: Uint8Array): Uint8Array {
+    if (!(peerPublicKey instanceof Uint8Array) || peerPublicKey.length !== 32) throw new InvalidKeyError('X25519 public key must be 32 bytes')
+    return x25519.getSharedSecret(this.#x25519Secret(), peerPublicKey)
+  }
+
+  #x25519Secret (): Uint8Array {
+    this.#xSecret ??= ed25519.utils.toMontgomerySecret(this.#secret)
+    return this.#xSecret
+  }
+}
+
+/**
+ * The X25519 public key of an Ed25519 `did:key` (Edwards to Montgomery map of its key).
+ *
+ * @throws {InvalidDidError} when the DID is not an Ed25519 did:key
+ * @throws {InvalidKeyError} when its key is not a valid curve point
+ */
+export function x25519PublicKeyFromDid (did: string): Uint8Array {
+  const pub = publicKeyFromDid(did)
+  try {
+    return ed25519.utils.toMontgomery(pub)
+  } catch {
+    throw new InvalidKeyError('did:key is not a valid Ed25519 point')
   }
 }
 

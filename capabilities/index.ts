@@ -1,15 +1,62 @@
 /**
  * @packageDocumentation
  *
- * Identity (Ed25519 `did:key`), UCAN capabilities and encryption keys.
+ * Identity (Ed25519 `did:key`, with an X25519 key derived from the same secret),
+ * keys at rest, UCAN 1.0 capabilities (delegation, invocation, policy, revocation,
+ * validation with a verified-proof cache) and end-to-end encryption (content
+ * encryption, key wrapping, per-epoch content keys).
  *
  * @example
  * ```ts
- * import { Ed25519Key, verifyDidSignature } from './capabilities/index.js'
- * const key = Ed25519Key.generate()
- * verifyDidSignature(key.did, msg, key.sign(msg))
+ * import { Ed25519Key, delegate, invoke, createValidator, CAPSULE_READ } from './capabilities/index.js'
+ * const owner = Ed25519Key.generate()
+ * const bob = Ed25519Key.generate()
+ * const share = delegate({ issuer: owner, audience: bob.did, subject: owner.did, command: CAPSULE_READ, capsule: id })
+ * const request = invoke({ issuer: bob, subject: owner.did, command: CAPSULE_READ, capsule: id, proofs: [share] })
+ * await createValidator().validateInvocation(request, { proofs: [share], subject: owner.did, command: CAPSULE_READ, capsule: id })
  * ```
  */
-export { Ed25519Key, didFromPublicKey, publicKeyFromDid, verifyDidSignature } from './identity.js'
-export type { Signer } from './identity.js'
-export { InvalidDidError, InvalidKeyError } from './errors.js'
+
+// Identity and keys at rest
+export { Ed25519Key, didFromPublicKey, publicKeyFromDid, verifyDidSignature, x25519PublicKeyFromDid } from './identity.js'
+export type { Signer, KeyAgreement } from './identity.js'
+
+// UCAN tokens
+export { decodeToken, decodeDelegation, decodeInvocation, isToken, toToken } from './token.js'
+export { delegate, invoke, capsulePolicy, nowSeconds } from './issue.js'
+export type { DelegateOptions, InvokeOptions } from './issue.js'
+export { isCommand, commandGrants } from './command.js'
+export { parsePolicy, matchPolicy, evaluate, deepEqual, compileGlob, globMatch } from './policy.js'
+export type { Policy, Statement, Glob } from './policy.js'
+export { parseSelector, select, FAIL } from './selector.js'
+export type { Selector, Segment } from './selector.js'
+export { cidOf } from './envelope.js'
+export type {
+  Delegation, DelegationPayload, Invocation, InvocationPayload, Ipld, Token, TokenInput,
+  ProofResolver, ValidatedInvocation, ValidatedChain
+} from './interface.js'
+
+// Validation, cache, revocation
+export { Validator, createValidator, validateInvocation } from './validator.js'
+export type { ValidatorInit, InvocationCheck, ChainCheck } from './validator.js'
+export { VerifiedCache } from './cache.js'
+export type { ChainSummary } from './cache.js'
+export { createRevocation, decodeRevocation, RevocationStore, createRevocationStore } from './revocation.js'
+export type { Revocation, RevocationOptions } from './revocation.js'
+export { createSignatureVerifier } from './verify.js'
+export type { SignatureVerifier } from './verify.js'
+
+// Constants
+export {
+  CAPSULE_READ, CAPSULE_APPEND, CAPSULE_REPLICATE, CIRCLE_MEMBER, CIRCLE_ADMIN, UCAN_REVOKE, COMMANDS,
+  DELEGATION_TAG, INVOCATION_TAG, VARSIG_ED25519_DAG_CBOR
+} from './constants.js'
+
+// Errors
+export {
+  InvalidDidError, InvalidKeyError,
+  UcanError, MalformedToken, Expired, TooEarly, InvalidAudience, InvalidSubject, InvalidSignature,
+  UnavailableProof, InvalidClaim, MatchError, Revoked, Replayed,
+  WrongPassphraseError, PassphraseRequiredError, MalformedKeystoreError,
+  DecryptionError, MalformedEnvelopeError, NotAReaderError, UnknownEpochError
+} from './errors.js'

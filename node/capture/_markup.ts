@@ -61,7 +61,10 @@ export function extractInline (text: string, src: CitationSource = {}): { text: 
     parts.push({ type: 'citation', ref: fields[0], url: listed?.url, title: listed?.title ?? (fields[1] !== 'source' ? fields[1] : undefined) })
     return ''
   })
-  out = out.replace(PUA_STRAY, '').replace(/[ \t]+\n/g, '\n')
+  out = out.replace(PUA_STRAY, '')
+  // a removed marker leaves its surrounding spaces behind
+  if (parts.length > 0) out = out.replace(/(\S) {2,}(?=\S)/g, '$1 ').replace(/(\S) +([.,;:!?])/g, '$1$2')
+  out = out.replace(/[ \t]+\n/g, '\n')
   return { text: out, parts }
 }
 

@@ -129,6 +129,13 @@ export function chatgptParts (msg: Obj, assets?: AssetIndex): Part[] {
     const mime = str(a.mime_type)
     const id = str(a.file_id) ?? str(a.id)
     const localPath = id !== undefined ? assets?.resolve(id) : undefined
+    // the same upload is often both an image part and an attachment: name the part instead
+    const same = id !== undefined ? parts.find(p => (p.type === 'image' || p.type === 'file') && p.pointer?.includes(id) === true) : undefined
+    if (same !== undefined && (same.type === 'image' || same.type === 'file')) {
+      same.name ??= str(a.name)
+      same.mime ??= mime
+      continue
+    }
     if (mime?.startsWith('image/') === true) parts.push({ type: 'image', name: str(a.name), pointer: id, mime, size: num(a.size), localPath })
     else parts.push({ type: 'file', name: str(a.name), pointer: id, mime, size: num(a.size), localPath })
   }

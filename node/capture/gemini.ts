@@ -73,7 +73,8 @@ function toConversation (group: Entry[], id: string): Conversation {
     updated: group[group.length - 1].time,
     messages,
     branches: [],
-    uriBase: 'gemini://activity'
+    uriBase: 'gemini://activity',
+    conversationUri: `gemini://${encodeURIComponent(id)}`
   }
 }
 

@@ -111,8 +111,10 @@ export interface Conversation {
   branches: Branch[]
   /** Kind of frame to write; documents and notes use 'passage' / 'note'. */
   kind?: 'message' | 'note' | 'passage' | 'document'
-  /** Overrides the `<provider>://<id>/<messageId>` uri scheme. */
+  /** Overrides the `<provider>://<id>` base of message uris (`<base>/<messageId>`). */
   uriBase?: string
+  /** Overrides the frames' `conversation` value (default: the uri base). */
+  conversationUri?: string
   tags?: Record<string, string>
 }
 

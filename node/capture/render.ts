@@ -47,7 +47,7 @@ const MAX_TAG_LIST = 100
 function tagsOf (conv: Conversation, m: Message, format: string): Record<string, string> {
   const tags: Record<string, string> = { provider: conv.provider, format, message_id: m.id }
   const model = m.model ?? conv.model
-  if (model !== undefined) tags.model = model
+  if (model !== undefined && model !== '') tags.model = model
   const types = [...new Set(m.parts.map(p => p.type))].sort()
   tags.parts = types.join(',')
   const cites = m.parts.filter(p => p.type === 'citation').slice(0, MAX_TAG_LIST)
@@ -88,12 +88,8 @@ export function toFrames (conv: Conversation, messages: Message[], format: strin
     const input: PutInput = { text, kind, uri, tags: { ...tagsOf(conv, m, format), ...extra } }
     if (conv.title !== undefined) input.title = conv.title
     if (m.time !== undefined) input.time = m.time
-    if (kind === 'message') {
-      input.role = m.role
-      input.conversation = conversationUri(conv)
-    } else {
-      input.conversation = conversationUri(conv)
-    }
+    if (kind === 'message') input.role = m.role
+    input.conversation = conv.conversationUri ?? conversationUri(conv)
     out.push(input)
   }
   return out

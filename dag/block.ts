@@ -13,10 +13,17 @@ export const DAG_CBOR_CODE = dagCbor.code
 /** The raw multicodec (0x55). */
 export const RAW_CODE = 0x55
 
-// Synchronous sha-256: multiformats' sha256.digest may return a promise, and the
-// batched write path hashes tens of thousands of blocks per second.
+// Synchronous sha-256. multiformats' sha256 is native and synchronous on Node (a promise
+// in browsers); the batched write path hashes tens of thousands of blocks per second, so
+// take the native one when it answers synchronously and noble's otherwise.
+function sha256Sync (bytes: Uint8Array): Uint8Array {
+  const d = sha256.digest(bytes) as any
+  if (d != null && typeof d.then !== 'function') return d.digest
+  return nobleSha256(bytes)
+}
+
 function digestSync (bytes: Uint8Array): ReturnType<typeof createDigest> {
-  return createDigest(sha256.code, nobleSha256(bytes))
+  return createDigest(sha256.code, sha256Sync(bytes))
 }
 
 /**
@@ -38,7 +45,7 @@ export function encodeBlock<T> (value: T): EncodedBlock<T> {
  */
 export function verifyBlock (cid: CID, bytes: Uint8Array): void {
   if (cid.multihash.code !== sha256.code) throw new UnsupportedCidError(`Unsupported hash 0x${cid.multihash.code.toString(16)} in ${cid.toString()}`)
-  if (!equals(nobleSha256(bytes), cid.multihash.digest)) throw new HashMismatchError(`Block ${cid.toString()} does not match its hash`)
+  if (!equals(sha256Sync(bytes), cid.multihash.digest)) throw new HashMismatchError(`Block ${cid.toString()} does not match its hash`)
 }
 
 /**

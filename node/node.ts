@@ -4,6 +4,7 @@ import type { Ed25519Key } from '../capabilities/index.js'
 import { Store, BlockNotFoundError } from './store/index.js'
 import { Capsules, frameView, type CommittedFrames } from './capsules/index.js'
 import { verifyStore } from './verify/index.js'
+import { nativeSigner } from './signatures/index.js'
 import { resolveHome, loadOrCreateIdentity } from './home/index.js'
 import { DEFAULT_BRANCH, DEFAULT_CAPSULE } from './constants.js'
 import { FrameNotFoundError, InvalidParametersError, NodeStoppedError } from './errors.js'
@@ -30,7 +31,7 @@ export class VivimNode {
     this.#key = key
     this.did = key.did
     this.#store = store
-    this.#capsules = new Capsules({ store, signer: key, now, onCommit: async (c) => { for (const l of this.#listeners) await l(c) } })
+    this.#capsules = new Capsules({ store, signer: nativeSigner(key), now, onCommit: async (c) => { for (const l of this.#listeners) await l(c) } })
   }
 
   /** @internal use `createNode` */

@@ -1,6 +1,6 @@
 import { CID } from 'multiformats/cid'
 import { decodeCommit, decodeGenesis, type Commit, type CapsuleRules, type Genesis } from '../../dag/index.js'
-import { verifyDidSignature } from '../../capabilities/index.js'
+import { nativeVerifier } from '../signatures/index.js'
 import type { Store } from '../store/index.js'
 import { COMMIT_CACHE_SIZE, DEFAULT_BRANCH } from '../constants.js'
 import { BranchNotFoundError, CapsuleNotFoundError } from '../errors.js'
@@ -26,6 +26,7 @@ export class Refs {
   readonly #commits = new Map<string, Commit>()
   readonly #heads = new Map<string, CID[]>()
   readonly #records = new Map<string, CapsuleRecord>()
+  readonly #verify = nativeVerifier()
 
   constructor (store: Store) {
     this.store = store
@@ -36,7 +37,7 @@ export class Refs {
     const key = cid.toString()
     const hit = this.#commits.get(key)
     if (hit != null) return hit
-    const commit = decodeCommit(cid, await this.store.getBlock(cid), verifyDidSignature)
+    const commit = decodeCommit(cid, await this.store.getBlock(cid), this.#verify)
     if (this.#commits.size >= COMMIT_CACHE_SIZE) this.#commits.delete(this.#commits.keys().next().value as string)
     this.#commits.set(key, commit)
     return commit
@@ -50,7 +51,7 @@ export class Refs {
 
   async loadGenesis (id: string): Promise<Genesis> {
     const cid = CID.parse(id)
-    return decodeGenesis(cid, await this.store.getBlock(cid), verifyDidSignature)
+    return decodeGenesis(cid, await this.store.getBlock(cid), this.#verify)
   }
 
   /** Capsule id for a name or id, or undefined. */

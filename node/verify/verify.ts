@@ -1,6 +1,6 @@
 import { CID } from 'multiformats/cid'
 import { decodeBlockUnsafe, verifyBlock, validateCommit, validateFrame, commitSigningBytes, decodeGenesis, removalsOf, type Commit, type Frame } from '../../dag/index.js'
-import { verifyDidSignature } from '../../capabilities/index.js'
+import { nativeVerifier } from '../signatures/index.js'
 import { Store } from '../store/index.js'
 import type { VerifyProblem, VerifyReport } from '../interface.js'
 
@@ -12,6 +12,7 @@ import type { VerifyProblem, VerifyReport } from '../interface.js'
  */
 export async function verifyStore (store: Store, opts: { onProgress?: (e: { blocks: number }) => void } = {}): Promise<VerifyReport> {
   const problems: VerifyProblem[] = []
+  const verifyDidSignature = nativeVerifier()
   const badBlocks = new Set<string>()
   let blocks = 0
   for await (const { key, bytes } of store.blocks()) {

@@ -91,3 +91,5 @@ export const SCRYPT_DEFAULTS = Object.freeze({ N: 2 ** 17, r: 8, p: 1 })
 /** Largest scrypt cost a keystore may ask for when we open it (bounds work on hostile files). */
 export const SCRYPT_MAX_N = 2 ** 20
 export const SCRYPT_MAX_RP = 64
+/** Most memory (bytes) scrypt may use when opening a keystore: 256 MiB, twice the default. */
+export const SCRYPT_MAX_MEMORY = 256 * 1024 * 1024

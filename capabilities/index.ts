@@ -21,6 +21,9 @@
 export { Ed25519Key, didFromPublicKey, publicKeyFromDid, verifyDidSignature, x25519PublicKeyFromDid } from './identity.js'
 export type { Signer, KeyAgreement } from './identity.js'
 
+export { sealSecret, openSecret, encodeKeystore, decodeKeystore, keystoreInfo } from './keystore.js'
+export type { ScryptParams, KeystoreInfo } from './keystore.js'
+
 // UCAN tokens
 export { decodeToken, decodeDelegation, decodeInvocation, isToken, toToken } from './token.js'
 export { delegate, invoke, capsulePolicy, nowSeconds } from './issue.js'
@@ -31,6 +34,7 @@ export type { Policy, Statement, Glob } from './policy.js'
 export { parseSelector, select, FAIL } from './selector.js'
 export type { Selector, Segment } from './selector.js'
 export { cidOf } from './envelope.js'
+export { exportTokens, importTokens } from './bundle.js'
 export type {
   Delegation, DelegationPayload, Invocation, InvocationPayload, Ipld, Token, TokenInput,
   ProofResolver, ValidatedInvocation, ValidatedChain
@@ -45,6 +49,13 @@ export { createRevocation, decodeRevocation, RevocationStore, createRevocationSt
 export type { Revocation, RevocationOptions } from './revocation.js'
 export { createSignatureVerifier } from './verify.js'
 export type { SignatureVerifier } from './verify.js'
+
+// End-to-end encryption
+export { generateContentKey, encryptContent, decryptContent } from './content.js'
+export { wrapKey, unwrapKey, encodeWrappedKey, decodeWrappedKey } from './keywrap.js'
+export type { WrappedKey } from './keywrap.js'
+export { EpochKeyring, encodeEpochBlock, decodeEpochBlock, epochContext, epochOf } from './keyring.js'
+export type { EpochBlock, KeyringInit } from './keyring.js'
 
 // Constants
 export {

@@ -68,6 +68,24 @@ export function extractInline (text: string, src: CitationSource = {}): { text: 
   return { text: out, parts }
 }
 
+/**
+ * Tool output (ChatGPT browsing) marks links as `【n†text】` and search
+ * results as `【n†title†domain】`: keep the readable text, return the results.
+ */
+export function cleanToolText (text: string): { text: string, results: Part[] } {
+  const results: Part[] = []
+  const out = text.replace(BRACKET_CITE, (w, inner: string) => {
+    if (!inner.includes('†')) return w
+    const [ref, title, domain] = inner.split('†').map(x => x.trim())
+    if (domain !== undefined) {
+      results.push({ type: 'citation', ref, title, url: domain })
+      return domain !== '' ? `${title} (${domain})` : title
+    }
+    return title ?? ''
+  }).replace(PUA_STRAY, '')
+  return { text: out, results }
+}
+
 interface BlockRule {
   re: RegExp
   make: (m: RegExpExecArray) => Part

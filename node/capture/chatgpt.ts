@@ -6,7 +6,7 @@
  * the path from the root to `current_node`, every other leaf a branch.
  */
 import type { Conversation, Importer, Message, Part } from './interface.js'
-import { parseMarkup, type CitationSource } from './_markup.js'
+import { cleanToolText, parseMarkup, type CitationSource } from './_markup.js'
 import { splitTree, type TreeNode } from './_tree.js'
 import { arr, isObj, jsonOrString, metaOf, nonEmpty, num, obj, requireObj, stableId, str, toMs, type Obj } from './_util.js'
 import { InvalidRecordShapeError } from './errors.js'
@@ -64,7 +64,7 @@ export function chatgptParts (msg: Obj, assets?: AssetIndex): Part[] {
     case 'text':
     case 'multimodal_text':
       if (str(author?.role) === 'tool') {
-        const t = arr(content.parts).filter(p => typeof p === 'string').join('\n')
+        const t = cleanToolText(arr(content.parts).filter(p => typeof p === 'string').join('\n')).text
         if (t.trim() !== '') parts.push({ type: 'tool-result', name: tool, text: t })
         for (const p of arr(content.parts)) if (isObj(p)) fromStrings([p])
       } else if (recipient !== undefined && recipient !== 'all' && str(author?.role) === 'assistant') {
@@ -82,13 +82,15 @@ export function chatgptParts (msg: Obj, assets?: AssetIndex): Part[] {
     case 'execution_output':
     case 'computer_output':
     case 'system_error':
-      parts.push({ type: 'tool-result', name: tool ?? str(content.name), text: str(content.text) ?? jsonOrString(content.parts) ?? '' })
+      parts.push({ type: 'tool-result', name: tool ?? str(content.name), text: cleanToolText(str(content.text) ?? jsonOrString(content.parts) ?? '').text })
       break
-    case 'tether_browsing_display':
-      parts.push({ type: 'tool-result', name: tool, text: [str(content.summary), str(content.result)].filter(s => s !== undefined && s !== '').join('\n') })
+    case 'tether_browsing_display': {
+      const clean = cleanToolText([str(content.summary), str(content.result)].filter(s => s !== undefined && s !== '').join('\n'))
+      parts.push({ type: 'tool-result', name: tool, text: clean.text }, ...clean.results)
       break
+    }
     case 'tether_quote':
-      parts.push({ type: 'tool-result', name: tool, text: str(content.text) ?? '' })
+      parts.push({ type: 'tool-result', name: tool, text: cleanToolText(str(content.text) ?? '').text })
       parts.push({ type: 'citation', url: str(content.url), title: str(content.title) ?? str(content.domain) })
       break
     case 'thoughts': {
@@ -161,6 +163,8 @@ function chatgptMessage (msg: Obj, nodeId: string, assets?: AssetIndex): Message
       recipient: str(msg.recipient) !== 'all' ? msg.recipient : undefined,
       channel: msg.channel,
       content_type: content?.content_type,
+      // weight 0: the provider did not display it (tool output, generated assets)
+      hidden: num(msg.weight) === 0 ? 'true' : undefined,
       finish: obj(meta?.finish_details)?.type
     })
   }

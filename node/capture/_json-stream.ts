@@ -41,6 +41,7 @@ const CLOSE_BRACKET = 0x5d
 const COMMA = 0x2c
 const COLON = 0x3a
 const MAX_DEPTH = 4096
+const BOM = [0xef, 0xbb, 0xbf]
 
 function isWs (b: number): boolean {
   return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09
@@ -84,7 +85,6 @@ export async function * streamJsonRecords (chunks: AsyncIterable<Uint8Array>, op
   let elChunkFrom = 0
   let index = 0
   let wholeObject = false
-  let bom = true
 
   const finishElement = (buf: Uint8Array, end: number): JsonRecord | undefined => {
     if (elStart < 0) {
@@ -109,14 +109,7 @@ export async function * streamJsonRecords (chunks: AsyncIterable<Uint8Array>, op
 
   for await (const chunk of chunks) {
     opts.signal?.throwIfAborted()
-    let buf = chunk
-    if (bom) {
-      bom = false
-      if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
-        buf = buf.subarray(3)
-        offset += 3
-      }
-    }
+    const buf = chunk
     const out: JsonRecord[] = []
     elChunkFrom = 0
     for (let i = 0; i < buf.length; i++) {
@@ -135,6 +128,8 @@ export async function * streamJsonRecords (chunks: AsyncIterable<Uint8Array>, op
         continue
       }
       if (isWs(b)) continue
+      // a UTF-8 byte order mark (EF BB BF) before the value, possibly split across chunks
+      if (topKind === 0 && offset + i < 3 && b === BOM[offset + i]) continue
       if (ended) throw new MalformedExportError(`unexpected data after the end of the JSON value at byte ${offset + i}`, offset + i)
       const depth = stack.length
       if (depth === 0) {

@@ -100,6 +100,31 @@ export interface MergeOptions extends AbortOptions {
   into?: string
 }
 
+/** Options of `node.search`. */
+export interface NodeSearchOptions extends AbortOptions {
+  /** How many hits (default: the index's DEFAULT_TOP_K). */
+  topK?: number
+  /** Capsule names or ids to search (default: all servable capsules). */
+  capsule?: string | string[]
+  /** Every tag must match. */
+  tags?: Record<string, string>
+  uriPrefix?: string
+  since?: Date | number
+  until?: Date | number
+  /** Search the state as of a commit CID (its capsule only) or a time (every capsule). */
+  asOf?: string | Date | number
+  /** IANA time zone for natural-language time in the query (default: the system's). */
+  timeZone?: string
+  /** "Now" for natural-language time (default: the current time). */
+  now?: Date
+}
+
+/** Options of `node.context`. */
+export interface NodeContextOptions extends Omit<NodeSearchOptions, 'tags' | 'uriPrefix' | 'since' | 'until'> {
+  /** Total token budget (default: DEFAULT_CONTEXT_BUDGET). */
+  budget?: number
+}
+
 /** One problem `verify` found. */
 export interface VerifyProblem {
   problem: 'hash-mismatch' | 'missing-block' | 'invalid-record' | 'bad-signature' | 'bad-removes' | 'undecodable-key'

@@ -5,10 +5,12 @@ import { Store, BlockNotFoundError } from './store/index.js'
 import { Capsules, frameView, type CommittedFrames } from './capsules/index.js'
 import { verifyStore } from './verify/index.js'
 import { nativeSigner } from './signatures/index.js'
+import { NodeSearch } from './search.js'
+import type { SearchHit, ContextResult } from './context/index.js'
 import { resolveHome, loadOrCreateIdentity } from './home/index.js'
 import { DEFAULT_BRANCH, DEFAULT_CAPSULE } from './constants.js'
 import { FrameNotFoundError, InvalidParametersError, NodeStoppedError } from './errors.js'
-import type { AbortOptions, CapsuleInfo, CommitView, FrameView, HistoryOptions, MergeOptions, NodeInit, PutInput, PutManyOptions, TimelineOptions, VerifyReport } from './interface.js'
+import type { NodeSearchOptions, NodeContextOptions, AbortOptions, CapsuleInfo, CommitView, FrameView, HistoryOptions, MergeOptions, NodeInit, PutInput, PutManyOptions, TimelineOptions, VerifyReport } from './interface.js'
 
 /** Listener for frames that became durable; resolves before `put` does. */
 export type CommitListener = (committed: CommittedFrames[]) => Promise<void> | void
@@ -24,6 +26,7 @@ export class VivimNode {
   readonly #store: Store
   readonly #capsules: Capsules
   readonly #listeners: CommitListener[] = []
+  readonly #search: NodeSearch
   #stopped = false
 
   private constructor (home: string, key: Ed25519Key, store: Store, now: () => number) {
@@ -31,7 +34,16 @@ export class VivimNode {
     this.#key = key
     this.did = key.did
     this.#store = store
-    this.#capsules = new Capsules({ store, signer: nativeSigner(key), now, onCommit: async (c) => { for (const l of this.#listeners) await l(c) } })
+    this.#capsules = new Capsules({
+      store,
+      signer: nativeSigner(key),
+      now,
+      onCommit: async (c, seq) => {
+        await this.#search.onCommit(c, seq)
+        for (const l of this.#listeners) await l(c)
+      }
+    })
+    this.#search = new NodeSearch({ store, capsules: this.#capsules })
   }
 
   /** @internal use `createNode` */
@@ -41,7 +53,9 @@ export class VivimNode {
     const { key } = await loadOrCreateIdentity(home)
     const store = new Store(home)
     await store.open()
-    return new VivimNode(home, key, store, init.now ?? Date.now)
+    const node = new VivimNode(home, key, store, init.now ?? Date.now)
+    await node.#search.open()
+    return node
   }
 
   #check (): void { if (this.#stopped) throw new NodeStoppedError() }
@@ -186,6 +200,40 @@ export class VivimNode {
     return await this.#capsules.merge(capsule, opts)
   }
 
+  /**
+   * Searches the node's own replica: each capsule's main branch now, or `asOf` a commit or a time.
+   * A frame put is found by the next search.
+   *
+   * @example
+   * ```ts
+   * const hits = await node.search('what did Ana say about Lisbon last May?', { topK: 5 })
+   * ```
+   */
+  async search (query: string, opts: NodeSearchOptions = {}): Promise<SearchHit[]> {
+    this.#check()
+    return await this.#search.search(query, opts)
+  }
+
+  /**
+   * Builds the prompt context for a message in layers under a token budget, each item citing its frame.
+   *
+   * @example
+   * ```ts
+   * const { text, tokens, citations } = await node.context('Plan our trip', { budget: 2000 })
+   * ```
+   */
+  async context (message: string, opts: NodeContextOptions = {}): Promise<ContextResult> {
+    this.#check()
+    return await this.#search.context(message, opts)
+  }
+
+  /** Rebuilds the search index from the DAG. */
+  async reindex (opts: AbortOptions & { onProgress?: (done: number) => void } = {}): Promise<{ docs: number }> {
+    this.#check()
+    await this.#capsules.writer.flush()
+    return await this.#search.reindex(opts)
+  }
+
   /** Re-hashes every block and checks every signature; names each problem. */
   async verify (opts: AbortOptions & { onProgress?: (e: { blocks: number }) => void } = {}): Promise<VerifyReport> {
     this.#check()
@@ -198,6 +246,7 @@ export class VivimNode {
     if (this.#stopped) return
     await this.#capsules.writer.flush()
     this.#stopped = true
+    await this.#search.close()
     await this.#store.close()
   }
 }

@@ -21,7 +21,7 @@ export class Capsules {
   readonly #now: () => number
   readonly #states = new Map<string, { key: string, state: CapsuleState }>()
 
-  constructor (init: { store: Store, signer: DagSigner, now: () => number, onCommit: (c: CommittedFrames[]) => Promise<void> }) {
+  constructor (init: { store: Store, signer: DagSigner, now: () => number, onCommit: (c: CommittedFrames[], seq: number) => Promise<void> }) {
     this.#store = init.store
     this.#signer = init.signer
     this.#now = init.now
@@ -31,7 +31,7 @@ export class Capsules {
       refs: this.refs,
       signer: init.signer,
       now: init.now,
-      onCommit: async (c) => { this.#advanceStates(c); await init.onCommit(c) }
+      onCommit: async (c, seq) => { this.#advanceStates(c); await init.onCommit(c, seq) }
     })
   }
 

@@ -37,11 +37,12 @@ export class Writer {
   readonly #refs: Refs
   readonly #signer: DagSigner
   readonly #now: () => number
-  readonly #onCommit: (c: CommittedFrames[]) => Promise<void>
+  readonly #onCommit: (c: CommittedFrames[], seq: number) => Promise<void>
+  #seq: number | undefined
   #queue: Pending[] = []
   #draining: Promise<void> | undefined
 
-  constructor (init: { store: Store, refs: Refs, signer: DagSigner, now: () => number, onCommit: (c: CommittedFrames[]) => Promise<void> }) {
+  constructor (init: { store: Store, refs: Refs, signer: DagSigner, now: () => number, onCommit: (c: CommittedFrames[], seq: number) => Promise<void> }) {
     this.#store = init.store
     this.#refs = init.refs
     this.#signer = init.signer
@@ -173,16 +174,20 @@ export class Writer {
       committed.push({ capsule: id, branch, frames, commits, previousHeads })
     }
 
+    this.#seq ??= await this.#store.seq()
+    const seq = this.#seq + 1
+    batch.puts.push({ sub: 'm', key: 'seq', value: seq })
     try {
       await this.#store.write(batch)
     } catch (err) {
       for (const { p } of ok) p.reject(err)
       return
     }
+    this.#seq = seq
     for (const rec of created.values()) this.#refs.rememberRecord(rec)
     for (const h of newHeads) this.#refs.setHeads(h.id, h.branch, h.heads)
     try {
-      await this.#onCommit(committed)
+      await this.#onCommit(committed, seq)
     } catch (err) {
       // Durable but not indexed: the index catches up from the DAG on next open (reindex).
       for (const { p } of ok) p.reject(err)

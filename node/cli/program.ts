@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import { registerNodeCommands } from './commands/node.js'
 import { registerFrameCommands } from './commands/frames.js'
 import { registerCapsuleCommands } from './commands/capsules.js'
+import { registerSearchCommands } from './commands/search.js'
 import { CliError } from './output.js'
 
 /** Builds the `vivim` command tree. */
@@ -16,6 +17,7 @@ export function createProgram (): Command {
   registerNodeCommands(program)
   registerFrameCommands(program)
   registerCapsuleCommands(program)
+  registerSearchCommands(program)
   for (const c of program.commands) propagate(c)
   return program
 }

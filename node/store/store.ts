@@ -137,6 +137,16 @@ export class Store {
   }
 
   /**
+   * The write sequence number: bumped by every batch that adds frames, so derived state
+   * (the search index) can tell whether it has seen every write.
+   */
+  async seq (): Promise<number> {
+    this.#check()
+    const v = await this.subs.m.get('seq')
+    return typeof v === 'number' ? v : 0
+  }
+
+  /**
    * Applies a batch atomically and durably (fsync) before resolving.
    * Keys are prefixed and values encoded here, on the root database, rather than through
    * the sublevels: abstract-level's per-op sublevel handling costs three times as much, and

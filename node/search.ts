@@ -1,0 +1,122 @@
+import { CID } from 'multiformats/cid'
+import { decodeFrame } from '../dag/index.js'
+import { createSearchIndex, assembleContext, indexSources, type SearchIndex, type IndexedDoc, type SearchHit, type ContextResult, type Embedder, type SearchOptions as IndexSearchOptions } from './context/index.js'
+import type { Store } from './store/index.js'
+import type { Capsules, CommittedFrames } from './capsules/index.js'
+import type { FrameView, NodeContextOptions, NodeSearchOptions } from './interface.js'
+import { DEFAULT_BRANCH } from './constants.js'
+import { InvalidParametersError } from './errors.js'
+
+/** The index's doc for a frame (every branch's frames are indexed; visibility is decided per query). */
+export function docOf (f: Pick<FrameView, 'cid' | 'text' | 'title' | 'uri' | 'tags' | 'time' | 'kind' | 'role' | 'conversation'>, capsule: string): IndexedDoc {
+  const d: IndexedDoc = { cid: f.cid, text: f.text, tags: f.tags ?? {}, time: f.time, capsule, kind: f.kind }
+  if (f.title != null) d.title = f.title
+  if (f.uri != null) d.uri = f.uri
+  if (f.role != null) d.role = f.role
+  if (f.conversation != null) d.conversation = f.conversation
+  return d
+}
+
+/**
+ * The node's search: a persisted index (node/context) kept in step with the DAG.
+ * Every committed frame is indexed; a query sees only frames live in the state it asks for
+ * (each capsule's main branch now, or `asOf` a commit or time), so supersede, tombstone and
+ * time travel need no index rewrite. The index stores the write sequence number it has seen
+ * (its mark); on open, a mark behind the store's means a crash came between a commit and its
+ * indexing, and the index is rebuilt from the DAG before any search answers.
+ */
+export class NodeSearch {
+  readonly index: SearchIndex
+  readonly #store: Store
+  readonly #capsules: Capsules
+  readonly #isServable: (capsule: string) => boolean
+  #ready: Promise<void> = Promise.resolve()
+
+  constructor (init: { store: Store, capsules: Capsules, embedder?: Embedder, isServable?: (capsule: string) => boolean }) {
+    this.#store = init.store
+    this.#capsules = init.capsules
+    this.#isServable = init.isServable ?? (() => true)
+    this.index = createSearchIndex({ db: init.store.db.sublevel('s', { keyEncoding: 'utf8', valueEncoding: 'json' }) as any, embedder: init.embedder })
+  }
+
+  /** Opens the index; a stale or behind index is rebuilt in the background (searches wait). */
+  async open (): Promise<void> {
+    await this.index.open()
+    this.#ready = (async () => {
+      // Wait for the background load to settle before reading its status.
+      while (this.index.status().state === 'loading') await new Promise(resolve => setTimeout(resolve, 5))
+      const seq = String(await this.#store.seq())
+      const st = this.index.status()
+      if (st.state === 'stale' || st.mark !== seq) await this.reindex()
+    })()
+    this.#ready.catch(() => {})
+  }
+
+  /** Rebuilds the index from every frame in the store's timeline index. */
+  async reindex (opts: { onProgress?: (done: number) => void } = {}): Promise<{ docs: number }> {
+    const store = this.#store
+    let docs = 0
+    async function * all (): AsyncGenerator<IndexedDoc> {
+      for await (const key of store.subs.t.keys()) {
+        const i = key.indexOf('!')
+        const capsule = key.slice(0, i)
+        const cid = CID.parse(key.slice(key.lastIndexOf('!') + 1))
+        let bytes: Uint8Array
+        try { bytes = await store.getBlock(cid) } catch { continue } // forgotten or damaged: verify reports it
+        const f = decodeFrame(cid, bytes)
+        docs++
+        yield docOf({ ...f, cid: cid.toString(), tags: f.tags ?? {} }, capsule)
+      }
+    }
+    await this.index.rebuild(all(), { mark: String(await store.seq()), onProgress: opts.onProgress })
+    return { docs }
+  }
+
+  /** Indexes frames as they commit (before the puts resolve). */
+  async onCommit (committed: CommittedFrames[], seq: number): Promise<void> {
+    await this.#ready
+    const docs: IndexedDoc[] = []
+    for (const c of committed) for (const f of c.frames) docs.push(docOf({ ...f.value, cid: f.cid.toString(), tags: f.value.tags ?? {} }, c.capsule))
+    await this.index.add(docs, { mark: String(seq) })
+  }
+
+  /** Which frames a query may see: live in the asked state of a servable capsule. */
+  async #allowed (opts: NodeSearchOptions): Promise<{ allowed: (cid: string) => boolean, capsules: string[] }> {
+    let ids: string[]
+    const asOf = opts.asOf
+    if (typeof asOf === 'string') {
+      let c: CID
+      try { c = CID.parse(asOf) } catch { throw new InvalidParametersError(`asOf "${asOf}" is neither a commit CID nor a time`) }
+      ids = [(await this.#capsules.refs.loadCommit(c)).capsule.toString()]
+    } else if (opts.capsule != null) {
+      ids = await Promise.all((Array.isArray(opts.capsule) ? opts.capsule : [opts.capsule]).map(async c => await this.#capsules.refs.resolve(c)))
+    } else {
+      ids = (await this.#capsules.refs.records()).map(r => r.id)
+    }
+    ids = ids.filter(id => this.#isServable(id))
+    const sets = await Promise.all(ids.map(async id => (await this.#capsules.state(id, { branch: DEFAULT_BRANCH, asOf })).live))
+    return { allowed: sets.length === 1 ? (cid) => sets[0].has(cid) : (cid) => sets.some(s => s.has(cid)), capsules: ids }
+  }
+
+  async search (query: string, opts: NodeSearchOptions = {}): Promise<SearchHit[]> {
+    if (typeof query !== 'string') throw new TypeError('query must be a string')
+    await this.#ready
+    const { allowed, capsules } = await this.#allowed(opts)
+    if (capsules.length === 0) return []
+    const o: IndexSearchOptions = { topK: opts.topK, tags: opts.tags, uriPrefix: opts.uriPrefix, since: opts.since, until: opts.until, allowed, timeZone: opts.timeZone, now: opts.now, signal: opts.signal }
+    return await this.index.search(query, o)
+  }
+
+  async context (message: string, opts: NodeContextOptions = {}, identity?: () => Promise<Array<{ text: string, cid?: string }>>): Promise<ContextResult> {
+    if (typeof message !== 'string') throw new TypeError('message must be a string')
+    await this.#ready
+    const { allowed } = await this.#allowed(opts)
+    const sources = indexSources(this.index, { filter: { allowed, timeZone: opts.timeZone, now: opts.now }, identity: identity as any })
+    return await assembleContext(message, { budget: opts.budget, signal: opts.signal, search: { topK: opts.topK } }, sources)
+  }
+
+  async close (): Promise<void> {
+    await this.#ready.catch(() => {})
+    await this.index.close()
+  }
+}

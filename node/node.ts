@@ -2,11 +2,12 @@ import { CID } from 'multiformats/cid'
 import { createFrame, encodeFrame, decodeFrame, type CapsuleRules, type CapsuleState, type EncodedBlock, type Frame } from '../dag/index.js'
 import type { Ed25519Key } from '../capabilities/index.js'
 import { Store, BlockNotFoundError } from './store/index.js'
-import { Capsules, frameView, type CommittedFrames } from './capsules/index.js'
+import { Capsules, checkBranchName, frameView, type CommittedFrames } from './capsules/index.js'
 import { verifyStore } from './verify/index.js'
 import { nativeSigner } from './signatures/index.js'
 import { NodeSearch } from './search.js'
 import type { SearchHit, ContextResult } from './context/index.js'
+import { importFile, type ImportOptions, type ImportReport, type SourceRecord } from './capture/index.js'
 import { resolveHome, loadOrCreateIdentity } from './home/index.js'
 import { DEFAULT_BRANCH, DEFAULT_CAPSULE } from './constants.js'
 import { FrameNotFoundError, InvalidParametersError, NodeStoppedError } from './errors.js'
@@ -116,7 +117,7 @@ export class VivimNode {
       let block: EncodedBlock<Frame>
       try { block = this.#encode(input, now) } catch (err: any) { err.message = `input ${i}: ${err.message}`; throw err }
       const capsule = input.capsule ?? opts.capsule ?? DEFAULT_CAPSULE
-      const branch = input.branch ?? opts.branch ?? DEFAULT_BRANCH
+      const branch = checkBranchName(input.branch ?? opts.branch ?? DEFAULT_BRANCH)
       const key = `${capsule}\u0000${branch}`
       let job = jobs.get(key)
       if (job == null) jobs.set(key, job = { capsule, branch, idx: [], frames: [] })
@@ -232,6 +233,27 @@ export class VivimNode {
     this.#check()
     await this.#capsules.writer.flush()
     return await this.#search.reindex(opts)
+  }
+
+  /**
+   * Imports a provider's export file (ChatGPT, Claude, Gemini Takeout, Grok, DeepSeek, Open WebUI,
+   * OpenAI JSONL, SillyTavern, a saved share page, Markdown, text, PDF; format detected from content).
+   * Idempotent: the same file twice, or an overlapping later export, adds only what is new.
+   *
+   * @example
+   * ```ts
+   * const report = await node.import('conversations.json', { onProgress: p => console.log(p.messages) })
+   * ```
+   */
+  async import (path: string, opts: ImportOptions = {}): Promise<ImportReport> {
+    this.#check()
+    return await importFile({
+      putMany: async (inputs, o) => await this.putMany(inputs, o),
+      hasUri: async (uri) => await this.hasUri(uri),
+      recordSource: async (record: SourceRecord) => {
+        await this.#store.write({ blocks: [], puts: [{ sub: 'm', key: `source/${record.sha256}`, value: { ...record, imported: Date.now() } }] })
+      }
+    }, path, opts)
   }
 
   /** Re-hashes every block and checks every signature; names each problem. */

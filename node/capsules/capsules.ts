@@ -9,6 +9,20 @@ import { Writer, timeKey, type CommittedFrames } from './writer.js'
 import { frameView } from './view.js'
 
 /**
+ * Branch names: 1–256 characters, no control characters (importers name branches after
+ * provider conversation ids, which may hold almost anything).
+ *
+ * @throws {InvalidParametersError}
+ */
+export function checkBranchName (name: unknown): string {
+  // eslint-disable-next-line no-control-regex
+  if (typeof name !== 'string' || name.length === 0 || name.length > 256 || /[\u0000-\u001f\u007f]/.test(name)) {
+    throw new InvalidParametersError(`Branch name "${String(name).slice(0, 64)}" must be 1–256 characters without control characters`)
+  }
+  return name
+}
+
+/**
  * Capsule operations: create and list capsules, branches, merges, history and time travel.
  * The state of a branch's current heads is cached and updated incrementally on each commit;
  * past states (`asOf`) are computed from the commit log, which never requires reading frames.
@@ -141,7 +155,7 @@ export class Capsules {
 
   /** Creates a branch at the heads of `from` (a branch, default main) or at a commit. */
   async branch (nameOrId: string, name: string, opts: { from?: string } = {}): Promise<{ branch: string, heads: string[] }> {
-    if (typeof name !== 'string' || !/^[A-Za-z0-9_][A-Za-z0-9._\-/]{0,127}$/.test(name)) throw new InvalidParametersError(`Branch name "${String(name)}" may hold only letters, digits and . _ - /`)
+    checkBranchName(name)
     const id = await this.refs.resolve(nameOrId)
     return await this.writer.exclusive(async () => {
       if (await this.refs.hasBranch(id, name)) throw new AlreadyExistsError(`Branch "${name}" exists already`)

@@ -3,7 +3,7 @@
  *
  * Capsules on a node: records and refs, the group-commit writer, history and time travel.
  */
-export { Capsules } from './capsules.js'
+export { Capsules, checkBranchName } from './capsules.js'
 export { Refs, refKey } from './refs.js'
 export type { CapsuleRecord } from './refs.js'
 export { Writer, timeKey } from './writer.js'

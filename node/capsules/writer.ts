@@ -124,7 +124,7 @@ export class Writer {
           created.set(record.id, record)
           id = record.id
         }
-        if (!created.has(id) && !(await this.#refs.hasBranch(id, p.job.branch))) await this.#refs.heads(id, p.job.branch)
+        if (!created.has(id) && !(await this.#refs.hasBranch(id, p.job.branch)) && !p.job.create) await this.#refs.heads(id, p.job.branch)
         const inJob = new Set(p.job.frames.map(f => f.cid.toString()))
         for (const f of p.job.frames) {
           const target = f.value.supersedes
@@ -151,7 +151,10 @@ export class Writer {
     const newHeads: Array<{ id: string, branch: string, heads: CID[] }> = []
     const now = this.#now()
     for (const { id, branch, frames } of byRef.values()) {
-      const previousHeads = created.has(id) ? [] : await this.#refs.heads(id, branch).catch(() => [] as CID[])
+      // A branch named for the first time starts at main's heads (a fork of the capsule as it is).
+      const previousHeads = created.has(id)
+        ? []
+        : await this.#refs.hasBranch(id, branch) ? await this.#refs.heads(id, branch) : await this.#refs.heads(id, DEFAULT_BRANCH)
       let parents = previousHeads
       const commits: CID[] = []
       for (let i = 0; i < frames.length; i += MAX_FRAMES_PER_COMMIT) {

@@ -3,6 +3,7 @@ import { registerNodeCommands } from './commands/node.js'
 import { registerFrameCommands } from './commands/frames.js'
 import { registerCapsuleCommands } from './commands/capsules.js'
 import { registerSearchCommands } from './commands/search.js'
+import { registerImportCommands } from './commands/import.js'
 import { CliError } from './output.js'
 
 /** Builds the `vivim` command tree. */
@@ -18,6 +19,7 @@ export function createProgram (): Command {
   registerFrameCommands(program)
   registerCapsuleCommands(program)
   registerSearchCommands(program)
+  registerImportCommands(program)
   for (const c of program.commands) propagate(c)
   return program
 }

@@ -123,7 +123,7 @@ describe('branches and merges', () => {
     expect(r.fastForward).toBe(true)
     expect((await node.state('m')).live.size).toBe(2)
     await expect(node.branch('m', 'feature')).rejects.toMatchObject({ name: 'AlreadyExistsError' })
-    await expect(node.branch('m', 'bad name')).rejects.toMatchObject({ name: 'InvalidParametersError' })
+    await expect(node.branch('m', 'bad\u0001name')).rejects.toMatchObject({ name: 'InvalidParametersError' })
     await expect(node.merge('m', { from: 'nope' })).rejects.toMatchObject({ name: 'BranchNotFoundError' })
     expect((await node.capsule('m')).branches.sort()).toEqual(['feature', 'main'])
   })

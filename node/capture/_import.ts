@@ -17,7 +17,8 @@ import { IMPORTERS, STRUCTURE } from './registry.js'
 import { detectSource } from './detect.js'
 import { verifyJson } from './_json-records.js'
 import { toFrames } from './render.js'
-import { DEFAULT_CAPSULES, IMPORTER_VERSION, PROGRESS_INTERVAL_MS } from './constants.js'
+import { ASYNC_TICK_MS, DEFAULT_CAPSULES, IMPORTER_VERSION, PROGRESS_INTERVAL_MS } from './constants.js'
+import { yielder } from './_util.js'
 import { AbortError, InvalidParametersError, NotAnExportError, UnsupportedFormatError } from './errors.js'
 
 async function * tap (chunks: AsyncIterable<Uint8Array>, hash: ReturnType<typeof createHash>): AsyncGenerator<Uint8Array> {
@@ -128,8 +129,11 @@ export async function importSource (sink: CaptureSink, source: Source, opts: Imp
     try { opts.onProgress(p) } catch {}
   }
   const ctx = { signal, onBytes: (n: number) => { bytes = n; progress(false) } }
+  // a fast sink (or a cached file) must not starve timers and other nodes in the process
+  const pause = yielder(ASYNC_TICK_MS)
   try {
     for await (const item of importer.read(source, ctx)) {
+      await pause()
       checkAbort(signal)
       if (item.type === 'skip') {
         report.skipped.push(item.skipped)

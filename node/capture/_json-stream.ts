@@ -112,21 +112,37 @@ export async function * streamJsonRecords (chunks: AsyncIterable<Uint8Array>, op
     const buf = chunk
     const out: JsonRecord[] = []
     elChunkFrom = 0
+    // position of the next backslash at or after i, cached per chunk (-1: none left)
+    let bsAt = -2
     for (let i = 0; i < buf.length; i++) {
-      const b = buf[i]
       if (inString) {
-        if (keyBytes !== undefined && !(b === QUOTE && !escape)) keyBytes.push(b)
+        if (keyBytes === undefined) {
+          // fast path: jump to the next quote with native indexOf, honouring escapes
+          if (escape) { escape = false; continue }
+          const q = buf.indexOf(QUOTE, i)
+          if (bsAt !== -1 && bsAt < i) bsAt = buf.indexOf(BACKSLASH, i)
+          if (bsAt !== -1 && (q === -1 || bsAt < q)) {
+            i = bsAt + 1
+            if (i >= buf.length) { escape = true; break }
+            continue
+          }
+          if (q === -1) { i = buf.length; break }
+          i = q
+          inString = false
+          continue
+        }
+        const b = buf[i]
+        if (!(b === QUOTE && !escape)) keyBytes.push(b)
         if (escape) escape = false
         else if (b === BACKSLASH) escape = true
         else if (b === QUOTE) {
           inString = false
-          if (keyBytes !== undefined) {
-            lastKey = decoder.decode(new Uint8Array(keyBytes))
-            keyBytes = undefined
-          }
+          lastKey = decoder.decode(new Uint8Array(keyBytes))
+          keyBytes = undefined
         }
         continue
       }
+      const b = buf[i]
       if (isWs(b)) continue
       // a UTF-8 byte order mark (EF BB BF) before the value, possibly split across chunks
       if (topKind === 0 && offset + i < 3 && b === BOM[offset + i]) continue

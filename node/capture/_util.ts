@@ -106,12 +106,14 @@ export function jsonOrString (v: unknown): string | undefined {
   try { return JSON.stringify(v) } catch { return undefined }
 }
 
-let lastYield = Date.now()
-/** Yields to the event loop every few ms of CPU work. */
-export async function maybeYield (tickMs: number): Promise<void> {
-  const now = Date.now()
-  if (now - lastYield >= tickMs) {
-    lastYield = now
-    await new Promise<void>(resolve => setImmediate(resolve))
+/** Returns a function that yields to the event loop once every `tickMs` of CPU work. */
+export function yielder (tickMs: number): () => Promise<void> {
+  let last = Date.now()
+  return async () => {
+    const now = Date.now()
+    if (now - last >= tickMs) {
+      last = now
+      await new Promise<void>(resolve => setImmediate(resolve))
+    }
   }
 }

@@ -1,0 +1,185 @@
+/**
+ * Capture benchmark: a synthetic ChatGPT export (200 MB by default) is
+ * generated into os.tmpdir(), then imported in a fresh child process into
+ * an in-memory sink double (keeps uris and counts, not text, as a node
+ * keeps text on disk). Reports messages/s, time until the first
+ * conversation is stored, and the child's peak RSS (must stay < 300 MB).
+ * Peer on the same file: the naive way, `JSON.parse` of the whole file
+ * (time and peak RSS), in its own child process.
+ *
+ *   npm run bench -- capture [--mb=200] [--runs=1] [--no-peer]
+ */
+import { spawn } from 'node:child_process'
+import { createWriteStream } from 'node:fs'
+import { rm, stat } from 'node:fs/promises'
+import { freemem, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { once } from 'node:events'
+import { median, writeResults } from './_util.js'
+
+const RSS_LIMIT_MB = 300
+const WORDS = 'memory frame capsule branch thread answer question model token context search retrieval vector local peer node import export stream bounded progress passage heading page citation reasoning tool result image file conversation provider'.split(' ')
+
+/** Deterministic PRNG (mulberry32) so every run writes the same file. */
+function rng (seed: number): () => number {
+  let a = seed
+  return () => {
+    a |= 0; a = (a + 0x6d2b79f5) | 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function sentence (r: () => number, words: number): string {
+  const out: string[] = []
+  for (let i = 0; i < words; i++) out.push(WORDS[Math.floor(r() * WORDS.length)])
+  return out.join(' ') + '.'
+}
+
+function message (id: string, role: string, t: number, text: string, parent: string | null, children: string[], extra: Record<string, unknown> = {}): unknown {
+  return {
+    id,
+    parent,
+    children,
+    message: {
+      id,
+      author: { role, name: null, metadata: {} },
+      create_time: t,
+      update_time: null,
+      content: { content_type: 'text', parts: [text] },
+      status: 'finished_successfully',
+      end_turn: role === 'assistant',
+      weight: 1,
+      metadata: role === 'assistant' ? { model_slug: 'gpt-4o', finish_details: { type: 'stop' }, ...extra } : {},
+      recipient: 'all'
+    }
+  }
+}
+
+/** One synthetic conversation: 6–30 messages, every 5th with a regenerated answer. */
+function conversation (r: () => number, i: number): { json: string, messages: number } {
+  const t0 = 1700000000 + i * 3600
+  const mapping: Record<string, unknown> = { 'client-created-root': { id: 'client-created-root', message: null, parent: null, children: ['m0'] } }
+  const turns = 3 + Math.floor(r() * 13)
+  let parent = 'client-created-root'
+  let n = 0
+  let last = ''
+  for (let k = 0; k < turns; k++) {
+    const u = `m${n++}`
+    const a = `m${n++}`
+    const regen = i % 5 === 0 && k === 1
+    const alt = regen ? `m${n++}` : undefined
+    mapping[u] = message(u, 'user', t0 + k * 60, sentence(r, 10 + Math.floor(r() * 40)), parent, alt !== undefined ? [alt, a] : [a])
+    if (alt !== undefined) mapping[alt] = message(alt, 'assistant', t0 + k * 60 + 5, sentence(r, 100), u, [])
+    const cite = r() < 0.2 ? ' \u30103:0\u2020source\u3011' : ''
+    mapping[a] = message(a, 'assistant', t0 + k * 60 + 10, sentence(r, 80 + Math.floor(r() * 220)) + cite, u, [])
+    ;(mapping[parent] as { children: string[] }).children = parent === 'client-created-root' ? [u] : [u]
+    parent = a
+    last = a
+  }
+  const conv = { title: `Synthetic ${i}`, create_time: t0, update_time: t0 + turns * 60, mapping, current_node: last, conversation_id: `syn-${i}`, id: `syn-${i}`, default_model_slug: 'gpt-4o' }
+  return { json: JSON.stringify(conv), messages: n }
+}
+
+export async function generate (path: string, bytes: number): Promise<{ conversations: number, messages: number, size: number }> {
+  const r = rng(42)
+  const out = createWriteStream(path)
+  let size = 0
+  let conversations = 0
+  let messages = 0
+  const write = async (s: string): Promise<void> => {
+    size += Buffer.byteLength(s)
+    if (!out.write(s)) await once(out, 'drain')
+  }
+  await write('[')
+  while (size < bytes) {
+    const c = conversation(r, conversations)
+    await write((conversations > 0 ? ',\n' : '\n') + c.json)
+    conversations++
+    messages += c.messages
+  }
+  await write('\n]\n')
+  out.end()
+  await once(out, 'finish')
+  return { conversations, messages, size }
+}
+
+interface ChildResult { seconds: number, conversations: number, messages: number, added: number, firstStoredMs: number, peakRssMB: number, sampledPeakRssMB: number }
+
+/** Runs this file as a child with a fresh heap: `--child import|parse <file>`. */
+async function child (mode: 'import' | 'parse', file: string): Promise<ChildResult> {
+  const self = fileURLToPath(import.meta.url)
+  const p = spawn(process.execPath, ['--import', 'tsx', self, '--child', mode, file], { stdio: ['ignore', 'pipe', 'inherit'] })
+  let out = ''
+  p.stdout.on('data', (d: Buffer) => { out += d.toString() })
+  const [code] = await once(p, 'close') as [number]
+  if (code !== 0) throw new Error(`child ${mode} exited with ${code}`)
+  return JSON.parse(out.trim().split('\n').pop() ?? '{}') as ChildResult
+}
+
+async function childMain (mode: string, file: string): Promise<void> {
+  // load the code first: module compilation is not import time
+  const { readFile } = await import('node:fs/promises')
+  const { importFile } = await import('../../node/capture/index.js')
+  const { MemorySink } = await import('../node/capture/_sink.js')
+  let sampled = process.memoryUsage().rss
+  const timer = setInterval(() => { sampled = Math.max(sampled, process.memoryUsage().rss) }, 20)
+  const t0 = performance.now()
+  let result: Partial<ChildResult>
+  if (mode === 'parse') {
+    const data = JSON.parse(await readFile(file, 'utf8')) as unknown[]
+    result = { conversations: data.length, messages: 0, added: 0, firstStoredMs: NaN }
+  } else {
+    const sink = new MemorySink({ keep: false })
+    const r = await importFile(sink, file)
+    result = { conversations: r.conversations, messages: r.messages, added: r.added, firstStoredMs: (sink.firstPutAt ?? NaN) - t0 }
+  }
+  const seconds = (performance.now() - t0) / 1000
+  clearInterval(timer)
+  sampled = Math.max(sampled, process.memoryUsage().rss)
+  const peak = process.resourceUsage().maxRSS / 1024
+  console.log(JSON.stringify({ ...result, seconds, peakRssMB: peak, sampledPeakRssMB: sampled / 1048576 }))
+}
+
+export async function run (args: string[]): Promise<void> {
+  const mb = Number(args.find(a => a.startsWith('--mb='))?.slice(5) ?? 200)
+  const runs = Number(args.find(a => a.startsWith('--runs='))?.slice(7) ?? 1)
+  const peer = !args.includes('--no-peer')
+  const file = join(tmpdir(), `vivim-capture-bench-${process.pid}.json`)
+  try {
+    const g0 = performance.now()
+    const gen = await generate(file, mb * 1024 * 1024)
+    const size = (await stat(file)).size
+    console.log(`generated ${(size / 1048576).toFixed(1)} MB: ${gen.conversations} conversations, ${gen.messages} messages in ${((performance.now() - g0) / 1000).toFixed(1)} s → ${file}`)
+    const results: ChildResult[] = []
+    for (let i = 0; i < runs; i++) results.push(await child('import', file))
+    let naive: ChildResult | undefined
+    if (peer && freemem() > 3 * 1024 ** 3) naive = await child('parse', file)
+    const sec = median(results.map(r => r.seconds))
+    const rows = {
+      'file MB': +(size / 1048576).toFixed(1),
+      conversations: results[0].conversations,
+      messages: results[0].messages,
+      'import s (median)': +sec.toFixed(2),
+      'messages/s': Math.round(results[0].messages / sec),
+      'MB/s': +((size / 1048576) / sec).toFixed(1),
+      'first conversation stored ms': Math.round(median(results.map(r => r.firstStoredMs))),
+      'peak RSS MB (import)': Math.round(Math.max(...results.map(r => r.peakRssMB))),
+      'peak RSS MB (naive JSON.parse)': naive !== undefined ? Math.round(naive.peakRssMB) : 'skipped',
+      'naive JSON.parse s': naive !== undefined ? +naive.seconds.toFixed(2) : 'skipped'
+    }
+    console.table(rows)
+    const ok = rows['peak RSS MB (import)'] < RSS_LIMIT_MB
+    console.log(ok ? `peak RSS under ${RSS_LIMIT_MB} MB` : `FAIL: peak RSS ${rows['peak RSS MB (import)']} MB ≥ ${RSS_LIMIT_MB} MB`)
+    await writeResults('capture', { rows, runs: results, naive, limitMB: RSS_LIMIT_MB, ok })
+    if (!ok) process.exitCode = 1
+  } finally {
+    await rm(file, { force: true })
+  }
+}
+
+if (process.argv[2] === '--child') {
+  await childMain(process.argv[3], process.argv[4])
+}

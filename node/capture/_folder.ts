@@ -32,8 +32,25 @@ function merge (reports: ImportReport[], files: string[], format: ImportReport['
 async function importList (sink: CaptureSink, paths: string[], opts: ImportOptions, format: ImportReport['format']): Promise<ImportReport> {
   if (paths.length === 0) throw new NotAnExportError('the folder holds no export file')
   const reports: ImportReport[] = []
-  for (const p of paths) reports.push(await importSource(sink, await fileSource(p), opts))
-  return merge(reports, paths, format, sha256Hex(reports.map(r => r.sourceSha256).join('\n')))
+  const failed: ImportReport['skipped'] = []
+  const done: string[] = []
+  for (const [i, p] of paths.entries()) {
+    try {
+      const r = await importSource(sink, await fileSource(p), opts)
+      for (const s of r.skipped) s.file = p
+      reports.push(r)
+      done.push(p)
+    } catch (err) {
+      // a file that fails as a whole stored nothing; the folder's other files still count
+      const e = err as Error
+      if (e.name === 'AbortError' || e.name === 'InvalidParametersError') throw err
+      failed.push({ position: i, file: p, error: e.name, reason: e.message })
+    }
+  }
+  if (reports.length === 0) throw new NotAnExportError(`no file of the folder could be imported (${failed.map(f => f.error).join(', ')})`)
+  const out = merge(reports, done, format, sha256Hex(reports.map(r => r.sourceSha256).join('\n')))
+  out.skipped.push(...failed)
+  return out
 }
 
 /** Imports the split ChatGPT export that a manifest lists (or its siblings `conversations-NNN.json`). */
@@ -57,7 +74,14 @@ export async function importManifest (sink: CaptureSink, path: string, opts: Imp
 export async function importFolder (sink: CaptureSink, dir: string, opts: ImportOptions): Promise<ImportReport> {
   let names: string[]
   try { names = await readdir(dir) } catch (err) { throw new UnreadableFileError(`cannot read ${dir}`, { cause: err }) }
-  const split = names.filter(n => /^conversations-\d+\.json$/.test(n))
-  const chosen = names.filter(n => EXPORT_FILE.test(n) && !(split.length > 0 && n === 'conversations.json' && false)).sort()
-  return importList(sink, chosen.map(n => join(dir, n)), opts, chosen.length > 0 && chosen.every(n => /^conversations/.test(basename(n))) ? 'chatgpt' : 'chatgpt-manifest')
+  const chosen = names.filter(n => EXPORT_FILE.test(n)).sort().map(n => join(dir, n))
+  // newer Claude exports keep one file per project under projects/ (reported)
+  if (names.includes('projects')) {
+    try {
+      const sub = join(dir, 'projects')
+      chosen.push(...(await readdir(sub)).filter(n => n.endsWith('.json')).sort().map(n => join(sub, n)))
+    } catch {}
+  }
+  const format = chosen.length > 0 && chosen.every(n => /^conversations/.test(basename(n))) ? 'chatgpt' : 'folder'
+  return importList(sink, chosen, opts, format)
 }

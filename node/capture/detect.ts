@@ -55,7 +55,10 @@ function detectJsonl (text: string): ExportFormat | undefined {
   try { first = JSON.parse(lines[0]) } catch { return undefined }
   if (typeof first !== 'object' || first === null || Array.isArray(first)) return undefined
   const o = first as Record<string, unknown>
-  if (Array.isArray(o.messages) && lines.length >= 1) return 'openai-messages'
+  const m0 = o.messages
+  // an Open WebUI chat saved on one line also has `messages`, next to `history`
+  const otherShape = ['history', 'chat', 'mapping', 'chat_messages', 'title', 'id'].some(k => k in o)
+  if (Array.isArray(m0) && !otherShape && (m0.length === 0 || (typeof m0[0] === 'object' && m0[0] !== null && 'role' in m0[0]))) return 'openai-messages'
   if ('character_name' in o || 'user_name' in o || ('mes' in o && 'is_user' in o)) return 'sillytavern'
   return undefined
 }

@@ -129,6 +129,8 @@ export interface SkippedRecord {
   /** Name of the error class that describes the failure. */
   error: string
   reason: string
+  /** For folder and manifest imports: the file the record (or the failure of a whole file) belongs to. */
+  file?: string
 }
 
 export interface ImportProgress {
@@ -150,7 +152,8 @@ export interface ImportOptions {
 }
 
 export interface ImportReport {
-  format: ExportFormat
+  /** The format read; `folder` for an export folder holding several formats. */
+  format: ExportFormat | 'folder'
   importer: string
   version: string
   sourceSha256: string

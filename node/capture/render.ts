@@ -79,6 +79,8 @@ export function toFrames (conv: Conversation, messages: Message[], format: strin
   const kind = conv.kind ?? 'message'
   const out: PutInput[] = []
   const seen = new Set<string>()
+  // a message without a time takes the one before it (or the conversation's), marked as estimated
+  let lastTime = conv.created
   for (const m of messages) {
     const text = renderText(m.parts)
     if (text.trim() === '') continue
@@ -87,7 +89,13 @@ export function toFrames (conv: Conversation, messages: Message[], format: strin
     seen.add(uri)
     const input: PutInput = { text, kind, uri, tags: { ...tagsOf(conv, m, format), ...extra } }
     if (conv.title !== undefined) input.title = conv.title
-    if (m.time !== undefined) input.time = m.time
+    if (m.time !== undefined) {
+      input.time = m.time
+      lastTime = m.time
+    } else if (lastTime !== undefined) {
+      input.time = lastTime
+      input.tags = { ...input.tags, time_estimated: 'true' }
+    }
     if (kind === 'message') input.role = m.role
     input.conversation = conv.conversationUri ?? conversationUri(conv)
     out.push(input)

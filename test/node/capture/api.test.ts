@@ -1,4 +1,7 @@
 /** The public entry points: options, progress, abort, idempotency across overlapping exports, sink contract. */
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { importBytes, importFile, detectBytes, type ImportProgress } from '../../../node/capture/index.js'
@@ -105,5 +108,42 @@ describe('capture API', () => {
     sink.putMany = orig
     const r = await importBytes(sink, chatgptExport(3))
     expect(r).toMatchObject({ added: 4, alreadyPresent: 2 })
+  })
+
+  it('an export folder: every export file by content, a broken file reported and skipped, projects/ read', async () => {
+    const tmp = await mkdtemp(join(tmpdir(), 'vivim-capture-'))
+    try {
+      await copyFile(dir + 'claude-2025-blocks.json', join(tmp, 'conversations.json'))
+      await copyFile(dir + 'claude-memories.json', join(tmp, 'memories.json'))
+      await copyFile(dir + 'chatgpt-truncated.json', join(tmp, 'conversations-000.json'))
+      await writeFile(join(tmp, 'users.json'), '[{"uuid":"u"}]')
+      await mkdir(join(tmp, 'projects'))
+      await copyFile(dir + 'claude-projects.json', join(tmp, 'projects', 'garden.json'))
+      const sink = new MemorySink()
+      const r = await importFile(sink, tmp)
+      expect(r.format).toBe('folder')
+      expect(r.files?.map(p => p.slice(tmp.length + 1))).toEqual(['conversations.json', 'memories.json', 'projects/garden.json'])
+      expect(r).toMatchObject({ conversations: 5, messages: 11, added: 11 })
+      expect(r.skipped).toEqual([expect.objectContaining({ file: join(tmp, 'conversations-000.json'), error: 'MalformedExportError' })])
+      expect(sink.sources.map(s => s.format)).toEqual(['claude', 'claude-memories', 'claude-projects'])
+    } finally {
+      await rm(tmp, { recursive: true, force: true })
+    }
+  })
+
+  it('a message without a time takes the previous one, marked as estimated', async () => {
+    const conv = JSON.parse(chatgptExport(1))
+    conv[0].mapping['c0-a'].message.create_time = null
+    const sink = new MemorySink()
+    await importBytes(sink, JSON.stringify(conv))
+    const [u, a] = sink.all()
+    expect(a.time).toBe(u.time)
+    expect(a.tags?.time_estimated).toBe('true')
+    expect(u.tags?.time_estimated).toBeUndefined()
+  })
+
+  it('an Open WebUI chat saved on one line is not taken for OpenAI JSONL', async () => {
+    const chat = { id: 'x', title: 't', history: { currentId: 'b', messages: { a: { id: 'a', parentId: null, role: 'user', content: 'hi', timestamp: 1 }, b: { id: 'b', parentId: 'a', role: 'assistant', content: 'yo', timestamp: 2 } } }, messages: [{ id: 'a', role: 'user', content: 'hi' }] }
+    expect(await detectBytes(JSON.stringify(chat))).toBe('openwebui')
   })
 })

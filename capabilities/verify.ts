@@ -47,30 +47,31 @@ function hasWebCryptoEd25519 (): Promise<boolean> {
  */
 export function createSignatureVerifier (options: { maxKeys?: number } = {}): SignatureVerifier {
   const maxKeys = options.maxKeys ?? 4096
-  const keys = new Map<string, Promise<CryptoKey | null>>()
+  // Imported keys, by DID; null for a DID that is not a usable Ed25519 did:key.
+  const keys = new Map<string, CryptoKey | null>()
+  let native: boolean | undefined
 
-  const importKey = (did: string): Promise<CryptoKey | null> => {
-    let k = keys.get(did)
-    if (k === undefined) {
-      k = (async () => {
-        try {
-          return await crypto.subtle.importKey('raw', publicKeyFromDid(did) as Uint8Array<ArrayBuffer>, { name: 'Ed25519' }, false, ['verify'])
-        } catch {
-          return null
-        }
-      })()
-      if (keys.size >= maxKeys) keys.delete(keys.keys().next().value as string)
-      keys.set(did, k)
+  const importKey = async (did: string): Promise<CryptoKey | null> => {
+    const known = keys.get(did)
+    if (known !== undefined) return known
+    let key: CryptoKey | null
+    try {
+      key = await crypto.subtle.importKey('raw', publicKeyFromDid(did) as Uint8Array<ArrayBuffer>, { name: 'Ed25519' }, false, ['verify'])
+    } catch {
+      key = null
     }
-    return k
+    if (keys.size >= maxKeys) keys.delete(keys.keys().next().value as string)
+    keys.set(did, key)
+    return key
   }
 
   return {
     async verify (did, message, signature) {
       if (!(signature instanceof Uint8Array) || signature.length !== 64) return false
       try {
-        if (await hasWebCryptoEd25519()) {
-          const key = await importKey(did)
+        native ??= await hasWebCryptoEd25519()
+        if (native) {
+          const key = keys.get(did) ?? await importKey(did)
           if (key === null) return false
           return await crypto.subtle.verify('Ed25519', key, signature as Uint8Array<ArrayBuffer>, message as Uint8Array<ArrayBuffer>)
         }

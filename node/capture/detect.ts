@@ -84,7 +84,8 @@ export function detectFromHead (bytes: Uint8Array, complete: boolean): ExportFor
   if (t === '') throw new NotAnExportError('the file is empty')
   if (t.startsWith('<')) {
     if ((/__reactRouterContext|streamController\.enqueue|__NEXT_DATA__/.test(text)) && /chatgpt|openai/i.test(text)) return 'chatgpt-share'
-    throw new NotAnExportError('HTML that is not a saved ChatGPT share page')
+    if (/class="outer-cell\b/.test(text) && /mdl-typography--title/.test(text) && /Gemini|Bard/.test(text)) return 'gemini-html'
+    throw new NotAnExportError('HTML that is neither a saved ChatGPT share page nor a Gemini activity page')
   }
   if (t.startsWith('{') || t.startsWith('[')) {
     const jsonl = detectJsonl(text)

@@ -20,10 +20,10 @@ import { InvalidRecordShapeError } from './errors.js'
 export const GEMINI_SESSION_GAP_MS = 30 * 60 * 1000
 
 // "Prompted " in the languages Takeout is known to use; the prefix is localised.
-const PROMPT_PREFIX = /^(Prompted|Eingegebener Prompt:|Prompt saisi ?:|Prompt enviado:|Prompt inviato:|Indicación:|Prompt ingresado:|Prompt:|プロンプト:|已提示|Запрос:)\s*/i
-const NON_PROMPT = /^(Gave feedback|Created|Selected preferred draft|Used|Updated|Deleted|Searched|Visited|Viewed)\b/i
+export const PROMPT_PREFIX = /^(Prompted|Eingegebener Prompt:|Prompt saisi ?:|Prompt enviado:|Prompt inviato:|Indicación:|Prompt ingresado:|Prompt:|プロンプト:|已提示|Запрос:)\s*/i
+export const NON_PROMPT = /^(Gave feedback|Created|Selected preferred draft|Used|Updated|Deleted|Searched|Visited|Viewed)\b/i
 
-interface Entry { time: number, prompt: string, reply: Part[], app?: string, index: number, byte: number, model?: string }
+export interface Entry { time: number, prompt: string, reply: Part[], app?: string, index: number, byte: number }
 
 function entryOf (raw: unknown, index: number, byte: number): Entry | undefined {
   if (!isObj(raw)) throw new InvalidRecordShapeError('activity entry is not an object')
@@ -78,6 +78,28 @@ function toConversation (group: Entry[], id: string): Conversation {
   }
 }
 
+/** Groups activity entries into conversations (by app URL, else by GEMINI_SESSION_GAP_MS). */
+export function * groupEntries (entries: Entry[], path: string): Generator<ImportItem> {
+  entries.sort((a, b) => a.time - b.time || b.index - a.index)
+  const byApp = new Map<string, Entry[]>()
+  let session: Entry[] = []
+  const sessions: Entry[][] = []
+  for (const e of entries) {
+    if (e.app !== undefined) {
+      const g = byApp.get(e.app) ?? []
+      g.push(e)
+      byApp.set(e.app, g)
+      continue
+    }
+    const last = session[session.length - 1]
+    if (last !== undefined && e.time - last.time > GEMINI_SESSION_GAP_MS) { sessions.push(session); session = [] }
+    session.push(e)
+  }
+  if (session.length > 0) sessions.push(session)
+  for (const [app, g] of byApp) yield { type: 'conversation', conversation: { ...toConversation(g, app), source: path } }
+  for (const g of sessions) yield { type: 'conversation', conversation: { ...toConversation(g, `session-${new Date(g[0].time).toISOString()}`), source: path } }
+}
+
 export const gemini: Importer = {
   format: 'gemini',
   provider: 'gemini',
@@ -93,23 +115,6 @@ export const gemini: Importer = {
         yield skipItem(rec.index, err, rec.byte)
       }
     }
-    entries.sort((a, b) => a.time - b.time || b.index - a.index)
-    const byApp = new Map<string, Entry[]>()
-    let session: Entry[] = []
-    const sessions: Entry[][] = []
-    for (const e of entries) {
-      if (e.app !== undefined) {
-        const g = byApp.get(e.app) ?? []
-        g.push(e)
-        byApp.set(e.app, g)
-        continue
-      }
-      const last = session[session.length - 1]
-      if (last !== undefined && e.time - last.time > GEMINI_SESSION_GAP_MS) { sessions.push(session); session = [] }
-      session.push(e)
-    }
-    if (session.length > 0) sessions.push(session)
-    for (const [app, g] of byApp) yield { type: 'conversation', conversation: { ...toConversation(g, app), source: source.path } }
-    for (const g of sessions) yield { type: 'conversation', conversation: { ...toConversation(g, `session-${new Date(g[0].time).toISOString()}`), source: source.path } }
+    yield * groupEntries(entries, source.path)
   }
 }

@@ -52,6 +52,7 @@ export type ExportFormat =
   | 'claude-projects'
   | 'claude-memories'
   | 'gemini'
+  | 'gemini-html'
   | 'grok'
   | 'deepseek'
   | 'openwebui'

@@ -6,6 +6,7 @@ import { claude } from './claude.js'
 import { claudeProjects } from './claude-projects.js'
 import { claudeMemories } from './claude-memories.js'
 import { gemini } from './gemini.js'
+import { geminiHtml } from './gemini-html.js'
 import { grok } from './grok.js'
 import { deepseek } from './deepseek.js'
 import { openwebui } from './openwebui.js'
@@ -21,6 +22,7 @@ export const IMPORTERS: Readonly<Partial<Record<ExportFormat, Importer>>> = {
   'claude-projects': claudeProjects,
   'claude-memories': claudeMemories,
   gemini,
+  'gemini-html': geminiHtml,
   grok,
   deepseek,
   openwebui,
@@ -42,6 +44,7 @@ export const STRUCTURE: Readonly<Record<ExportFormat, Structure>> = {
   'claude-projects': { kind: 'json' },
   'claude-memories': { kind: 'json' },
   gemini: { kind: 'json' },
+  'gemini-html': { kind: 'whole' },
   grok: { kind: 'json', arrayKey: 'conversations' },
   deepseek: { kind: 'json' },
   openwebui: { kind: 'json' },

@@ -20,6 +20,7 @@ describe('capture: own fixtures', () => {
     ['claude-projects.json', 'claude-projects'],
     ['claude-memories.json', 'claude-memories'],
     ['gemini-myactivity.json', 'gemini'],
+    ['gemini-myactivity.html', 'gemini-html'],
     ['grok-mongo-dates.json', 'grok'],
     ['deepseek-api-history.json', 'deepseek'],
     ['openwebui-export.json', 'openwebui'],
@@ -163,6 +164,22 @@ describe('capture: own fixtures', () => {
     ])
     expect(iso(app[0].time)).toBe('2026-01-05T10:00:00.000Z')
     expect(sink.all().map(x => x.text)).toContain('東京の天気は？')
+  })
+
+  it('Gemini HTML Takeout: localised dates to UTC, prompts and replies, broken entries skipped', async () => {
+    const sink = new MemorySink()
+    const r = await importFile(sink, f('gemini-myactivity.html'))
+    expect(r).toMatchObject({ format: 'gemini-html', conversations: 2, messages: 6 })
+    expect(r.skipped.map(s => [s.position, s.error])).toEqual([[4, 'InvalidRecordShapeError']])
+    expect(sink.all().map(x => [x.role, x.text, iso(x.time)])).toEqual([
+      ['user', 'Wie spät ist es?', '2026-03-12T08:00:00.000Z'],
+      ['assistant', 'Es ist neun Uhr.', '2026-03-12T08:00:00.000Z'],
+      ['user', 'How do I keep basil alive?', '2026-09-02T20:26:27.000Z'],
+      ['assistant', 'Water it often & give it sun.\n\n- Pinch the flowers', '2026-09-02T20:26:27.000Z'],
+      ['user', 'And mint?', '2026-09-02T20:30:00.000Z'],
+      ['assistant', 'Mint spreads; use a pot.', '2026-09-02T20:30:00.000Z']
+    ])
+    expect(new Set(sink.all().slice(2).map(x => x.conversation)).size).toBe(1)
   })
 
   it('Grok: Mongo dates, leaf_response_id thread, regeneration as a branch, artifacts and thinking typed', async () => {

@@ -1,0 +1,72 @@
+/**
+ * Gemini through Google Takeout in its default HTML form (`My Activity.html`):
+ * repeated `<div class="outer-cell …">` blocks, each with a header cell
+ * (product name, localised) and a content cell holding
+ * `Prompted&nbsp;<prompt><br><date><br><reply html>`. Dates are localised
+ * free text ("Sep 2, 2026, 1:26:27 PM PDT"), read with chrono-node (English,
+ * then German, French, Spanish, Portuguese, Dutch, Japanese). Entries are
+ * grouped like the JSON form.
+ */
+import * as chrono from 'chrono-node'
+import type { ImportItem, Importer, Part } from './interface.js'
+import { groupEntries, NON_PROMPT, PROMPT_PREFIX, type Entry } from './gemini.js'
+import { decodeEntities, htmlToText } from './_html.js'
+import { skipItem } from './_json-records.js'
+import { readUtf8 } from './document.js'
+import { InvalidRecordShapeError } from './errors.js'
+
+const PARSERS = [chrono.en, chrono.de, chrono.fr, chrono.es, chrono.pt, chrono.nl, chrono.ja]
+// a date line has a year and a clock time
+const DATE_LINE = /\d{4}.*\d{1,2}:\d{2}|\d{1,2}:\d{2}.*\d{4}/
+
+function parseDate (s: string): number | undefined {
+  // dotted numeric dates (12.03.2026) are day-first in every locale that writes them
+  const order = /\d{1,2}\.\d{1,2}\.\d{4}/.test(s) ? [chrono.de, ...PARSERS] : PARSERS
+  for (const p of order) {
+    const d = p.parseDate(s, { instant: new Date(0), timezone: 'UTC' })
+    if (d !== null && Number.isFinite(d.getTime())) return d.getTime()
+  }
+  return undefined
+}
+
+function cellEntry (cell: string, index: number, byte: number): Entry | undefined {
+  const header = htmlToText(/mdl-typography--title[^>]*>([\s\S]*?)<\/p>/.exec(cell)?.[1] ?? '')
+  const content = /<div class="content-cell[^"]*"[^>]*>([\s\S]*?)<\/div>/.exec(cell)?.[1]
+  const products = /Products:<\/b>([\s\S]*?)(<\/div>|<b>)/.exec(cell)?.[1] ?? ''
+  if (!/gemini|bard/i.test(header + ' ' + htmlToText(products))) return undefined
+  if (content === undefined) throw new InvalidRecordShapeError(`entry ${index} has no content cell`)
+  const segments = content.split(/<br\s*\/?>/i)
+  const at = segments.findIndex(seg => DATE_LINE.test(decodeEntities(seg.replace(/<[^>]*>/g, ''))))
+  if (at < 1) throw new InvalidRecordShapeError(`entry ${index} has no date line`)
+  const title = decodeEntities(segments.slice(0, at).join('\n').replace(/<[^>]*>/g, '')).replace(/\u00a0/g, ' ').trim()
+  if (NON_PROMPT.test(title)) return undefined
+  const time = parseDate(decodeEntities(segments[at].replace(/<[^>]*>/g, '')).replace(/\u202f|\u00a0/g, ' ').trim())
+  if (time === undefined) throw new InvalidRecordShapeError(`entry ${index} has an unreadable date`)
+  const replyText = htmlToText(segments.slice(at + 1).join('<br>'))
+  const reply: Part[] = replyText !== '' ? [{ type: 'text', text: replyText }] : []
+  const app = /gemini\.google\.com\/app\/([A-Za-z0-9_-]+)/.exec(cell)?.[1]
+  return { time, prompt: title.replace(PROMPT_PREFIX, ''), reply, app, index, byte }
+}
+
+export const geminiHtml: Importer = {
+  format: 'gemini-html',
+  provider: 'gemini',
+  name: 'gemini-takeout-myactivity-html',
+  async * read (source): AsyncGenerator<ImportItem> {
+    const { text } = await readUtf8(source)
+    const entries: Entry[] = []
+    const skipped: ImportItem[] = []
+    const starts = [...text.matchAll(/<div class="outer-cell\b/g)].map(m => m.index)
+    for (const [i, start] of starts.entries()) {
+      const cell = text.slice(start, starts[i + 1] ?? text.length)
+      try {
+        const e = cellEntry(cell, i, start)
+        if (e !== undefined) entries.push(e)
+      } catch (err) {
+        skipped.push(skipItem(i, err, start))
+      }
+    }
+    yield * skipped
+    yield * groupEntries(entries, source.path)
+  }
+}

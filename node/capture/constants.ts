@@ -18,6 +18,7 @@ export const DEFAULT_CAPSULES: Readonly<Record<string, string>> = {
   chatgpt: 'chatgpt',
   claude: 'claude',
   gemini: 'gemini',
+  aistudio: 'aistudio',
   grok: 'grok',
   deepseek: 'deepseek',
   openwebui: 'openwebui',

@@ -28,6 +28,7 @@ interface Signature { format: ExportFormat, keys: RegExp[], all?: RegExp[] }
 // For each format, the position of its earliest key decides; `all` must also be present.
 const SIGNATURES: Signature[] = [
   { format: 'gemini', keys: [key('products')], all: [key('title'), key('time')] },
+  { format: 'aistudio', keys: [key('chunkedPrompt')] },
   { format: 'grok', keys: [key('responses')], all: [key('conversation')] },
   { format: 'deepseek', keys: [key('biz_data'), key('chat_session')] },
   { format: 'chatgpt', keys: [key('mapping'), key('linear_conversation')] },

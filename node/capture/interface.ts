@@ -53,6 +53,7 @@ export type ExportFormat =
   | 'claude-memories'
   | 'gemini'
   | 'gemini-html'
+  | 'aistudio'
   | 'grok'
   | 'deepseek'
   | 'openwebui'

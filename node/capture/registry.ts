@@ -7,6 +7,7 @@ import { claudeProjects } from './claude-projects.js'
 import { claudeMemories } from './claude-memories.js'
 import { gemini } from './gemini.js'
 import { geminiHtml } from './gemini-html.js'
+import { aistudio } from './aistudio.js'
 import { grok } from './grok.js'
 import { deepseek } from './deepseek.js'
 import { openwebui } from './openwebui.js'
@@ -23,6 +24,7 @@ export const IMPORTERS: Readonly<Partial<Record<ExportFormat, Importer>>> = {
   'claude-memories': claudeMemories,
   gemini,
   'gemini-html': geminiHtml,
+  aistudio,
   grok,
   deepseek,
   openwebui,
@@ -45,6 +47,7 @@ export const STRUCTURE: Readonly<Record<ExportFormat, Structure>> = {
   'claude-memories': { kind: 'json' },
   gemini: { kind: 'json' },
   'gemini-html': { kind: 'whole' },
+  aistudio: { kind: 'json' },
   grok: { kind: 'json', arrayKey: 'conversations' },
   deepseek: { kind: 'json' },
   openwebui: { kind: 'json' },

@@ -21,6 +21,7 @@ describe('capture: own fixtures', () => {
     ['claude-memories.json', 'claude-memories'],
     ['gemini-myactivity.json', 'gemini'],
     ['gemini-myactivity.html', 'gemini-html'],
+    ['aistudio-prompt.json', 'aistudio'],
     ['grok-mongo-dates.json', 'grok'],
     ['deepseek-api-history.json', 'deepseek'],
     ['openwebui-export.json', 'openwebui'],
@@ -180,6 +181,19 @@ describe('capture: own fixtures', () => {
       ['assistant', 'Mint spreads; use a pot.', '2026-09-02T20:30:00.000Z']
     ])
     expect(new Set(sink.all().slice(2).map(x => x.conversation)).size).toBe(1)
+  })
+
+  it('AI Studio prompt: system instruction, thought chunks as reasoning, streamed parts joined', async () => {
+    const sink = new MemorySink()
+    await importFile(sink, f('aistudio-prompt.json'))
+    expect(sink.all().map(x => [x.role, x.tags?.parts, x.text])).toEqual([
+      ['system', 'text', 'Answer briefly.'],
+      ['user', 'text', 'Why is the sky blue?'],
+      ['assistant', 'reasoning', '[reasoning]\nRayleigh scattering favours short wavelengths.\n[/reasoning]'],
+      ['assistant', 'text', 'Because air scatters blue light more than red.'],
+      ['user', 'file', '[file: Drive document]']
+    ])
+    expect(sink.calls[0].opts?.capsule).toBe('aistudio')
   })
 
   it('Grok: Mongo dates, leaf_response_id thread, regeneration as a branch, artifacts and thinking typed', async () => {

@@ -76,6 +76,12 @@ function checkTime (x: unknown, name: string): void {
   if (x !== undefined && x !== null && (!isSafeInt(x) || x < 0)) throw new TypeError(`${name} must be Unix seconds (a non-negative integer)`)
 }
 
+function checkDid (did: unknown, name: string): void {
+  if (typeof did !== 'string' || !did.startsWith('did:')) {
+    throw new TypeError(`${name} must be a DID; a capsule is named with \`capsule\`, its owner's DID is the subject`)
+  }
+}
+
 function checkCommand (cmd: unknown): asserts cmd is string {
   if (!isCommand(cmd)) throw new TypeError(`not a UCAN command path: ${String(cmd).slice(0, 64)}`)
 }
@@ -100,6 +106,8 @@ export function capsulePolicy (capsule: string): Ipld[] {
  */
 export function delegate (o: DelegateOptions): Delegation {
   checkCommand(o.command)
+  checkDid(o.audience, 'audience')
+  if (o.subject !== null) checkDid(o.subject, 'subject')
   checkTime(o.expiration, 'expiration')
   checkTime(o.notBefore, 'notBefore')
   if (o.proofs !== undefined && o.proofs.length > 0) {
@@ -140,6 +148,8 @@ export function delegate (o: DelegateOptions): Delegation {
  */
 export function invoke (o: InvokeOptions): Invocation {
   checkCommand(o.command)
+  checkDid(o.subject, 'subject')
+  if (o.audience !== undefined) checkDid(o.audience, 'audience')
   checkTime(o.expiration, 'expiration')
   checkTime(o.issuedAt, 'issuedAt')
   const iat = o.issuedAt ?? nowSeconds()

@@ -47,6 +47,13 @@ describe('delegate and invoke', () => {
     }
   })
 
+  it('a capsule id is not a subject: the owner DID is, and the capsule goes in the policy', () => {
+    expect(() => delegate({ issuer: owner, audience: bob.did, subject: CAPSULE, command: CAPSULE_READ })).toThrow(TypeError)
+    expect(() => invoke({ issuer: bob, subject: CAPSULE, command: CAPSULE_READ })).toThrow(TypeError)
+    const d = delegate({ issuer: owner, audience: bob.did, subject: owner.did, command: CAPSULE_READ, capsule: CAPSULE })
+    expect(d.payload.pol).toEqual([['==', '.capsule', CAPSULE]])
+  })
+
   it('tokens are dag-cbor envelopes with the fixture header and 1.0.0 tags', () => {
     const { d1 } = chain()
     const v = dagCbor.decode(d1.bytes) as [Uint8Array, Record<string, unknown>]

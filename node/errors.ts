@@ -39,3 +39,17 @@ export class InvalidParametersError extends Error {
   override name = 'InvalidParametersError'
   constructor (message = 'Invalid parameters') { super(message) }
 }
+
+/** A capsule past the expiry its owner signed into its rules: no longer served, searched or exported. */
+export class CapsuleExpiredError extends Error {
+  static override name = 'CapsuleExpiredError'
+  override name = 'CapsuleExpiredError'
+  constructor (message = 'The capsule has expired') { super(message) }
+}
+
+/** A frame this node forgot (tombstoned, then its block deleted by gc). */
+export class FrameForgottenError extends Error {
+  static override name = 'FrameForgottenError'
+  override name = 'FrameForgottenError'
+  constructor (message = 'The frame was forgotten') { super(message) }
+}

@@ -66,6 +66,8 @@ export interface CapsuleInfo {
   created: number
   rules?: CapsuleRules
   branches: string[]
+  /** Present and true when the capsule is past its `rules.expires`: it is no longer served. */
+  expired?: boolean
 }
 
 /** One commit as `log()` returns it. */
@@ -136,6 +138,8 @@ export interface VerifyProblem {
 export interface VerifyReport {
   ok: boolean
   blocks: number
+  /** Frames the history names whose blocks were deleted on purpose (forget + gc): not problems. */
+  forgotten?: number
   commits: number
   frames: number
   capsules: number

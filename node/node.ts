@@ -4,13 +4,15 @@ import type { Ed25519Key } from '../capabilities/index.js'
 import { Store, BlockNotFoundError } from './store/index.js'
 import { Capsules, checkBranchName, frameView, type CommittedFrames } from './capsules/index.js'
 import { verifyStore } from './verify/index.js'
-import { nativeSigner } from './signatures/index.js'
+import { nativeSigner, nativeVerifier } from './signatures/index.js'
+import { planExport, importCapsuleFile, verifyCapsuleFile, writeTo, type CapsuleSink, type CapsuleSource, type ExportOptions, type ExportResult, type FileReport, type ImportOptions as FileImportOptions, type ImportResult, type FilesComponents } from './files/index.js'
+import { forgetFrames, findForQuery, collectGarbage, type ForgetComponents, type ForgetQuery, type ForgetOptions, type ForgetResult, type GcOptions, type GcResult } from './forget/index.js'
 import { NodeSearch } from './search.js'
 import type { SearchHit, ContextResult } from './context/index.js'
 import { importFile, type ImportOptions, type ImportReport, type SourceRecord } from './capture/index.js'
 import { resolveHome, loadOrCreateIdentity } from './home/index.js'
 import { DEFAULT_BRANCH, DEFAULT_CAPSULE } from './constants.js'
-import { FrameNotFoundError, InvalidParametersError, NodeStoppedError } from './errors.js'
+import { FrameForgottenError, FrameNotFoundError, InvalidParametersError, NodeStoppedError } from './errors.js'
 import type { NodeSearchOptions, NodeContextOptions, AbortOptions, CapsuleInfo, CommitView, FrameView, HistoryOptions, MergeOptions, NodeInit, PutInput, PutManyOptions, TimelineOptions, VerifyReport } from './interface.js'
 
 /** Listener for frames that became durable; resolves before `put` does. */
@@ -28,6 +30,11 @@ export class VivimNode {
   readonly #capsules: Capsules
   readonly #listeners: CommitListener[] = []
   readonly #search: NodeSearch
+  readonly #now: () => number
+  readonly #files: FilesComponents
+  readonly #forget: ForgetComponents
+  /** Capsule id → rules.expires, for the synchronous `isServable` search filters with. */
+  readonly #expiry = new Map<string, number>()
   #stopped = false
 
   private constructor (home: string, key: Ed25519Key, store: Store, now: () => number) {
@@ -44,7 +51,11 @@ export class VivimNode {
         for (const l of this.#listeners) await l(c)
       }
     })
-    this.#search = new NodeSearch({ store, capsules: this.#capsules })
+    this.#search = new NodeSearch({ store, capsules: this.#capsules, isServable: (id) => this.isServable(id) })
+    this.#now = now
+    const signer = nativeSigner(key)
+    this.#files = { store, refs: this.#capsules.refs, writer: this.#capsules.writer, signer, verifier: nativeVerifier(), now }
+    this.#forget = { store, capsules: this.#capsules, signer, now }
   }
 
   /** @internal use `createNode` */
@@ -55,6 +66,7 @@ export class VivimNode {
     const store = new Store(home)
     await store.open()
     const node = new VivimNode(home, key, store, init.now ?? Date.now)
+    for (const rec of await node.#capsules.refs.records()) if (rec.rules?.expires != null) node.#expiry.set(rec.id, rec.rules.expires)
     await node.#search.open()
     return node
   }
@@ -145,10 +157,14 @@ export class VivimNode {
     const capsule = await this.#store.subs.f.get(c.toString())
     let bytes: Uint8Array
     try { bytes = await this.#store.getBlock(c) } catch (err: any) {
-      if (err.name === BlockNotFoundError.name) throw new FrameNotFoundError(`Frame ${cid} not found`)
+      if (err.name === BlockNotFoundError.name) {
+        if ((await this.#store.subs.g.get(c.toString())) != null) throw new FrameForgottenError(`Frame ${cid} was forgotten`)
+        throw new FrameNotFoundError(`Frame ${cid} not found`)
+      }
       throw err
     }
     if (capsule == null) throw new FrameNotFoundError(`${cid} is not a frame of this node`)
+    await this.#capsules.assertServable(capsule)
     return frameView(c, decodeFrame(c, bytes), capsule)
   }
 
@@ -161,7 +177,107 @@ export class VivimNode {
 
   async createCapsule (name: string, opts: { rules?: CapsuleRules } & AbortOptions = {}): Promise<CapsuleInfo> {
     this.#check()
-    return await this.#capsules.create(name, opts)
+    const info = await this.#capsules.create(name, opts)
+    if (info.rules?.expires != null) this.#expiry.set(info.id, info.rules.expires)
+    return info
+  }
+
+  /**
+   * Whether the node serves a capsule: false once it is past the expiry its owner signed into
+   * its rules. Synchronous, so search can filter hits with it.
+   */
+  isServable (capsuleId: string): boolean {
+    const expires = this.#expiry.get(capsuleId)
+    return expires == null || expires > this.#now()
+  }
+
+  /** Ids of the capsules past their expiry (search skips them; get, timeline and export refuse them). */
+  expiredCapsules (): Set<string> {
+    const now = this.#now()
+    return new Set([...this.#expiry].filter(([, t]) => t <= now).map(([id]) => id))
+  }
+
+  /**
+   * Writes a capsule as one file: a CAR v1 whose roots are the head commits of every branch (or
+   * of `branch`, or as of `asOf`) plus a signed manifest naming the branches, optionally wrapped
+   * in the authenticated encrypted stream. Streams: memory stays bounded whatever the size.
+   *
+   * @example
+   * ```ts
+   * await node.exportCapsule('notes', 'notes.car')
+   * await node.exportCapsule('notes', 'notes.vivim', { encrypt: { passphrase } })
+   * ```
+   * @throws {CapsuleExpiredError} past the capsule's expiry
+   * @throws {ReshareNotAllowedError} when the owner forbids re-sharing and this node is not the owner
+   */
+  async exportCapsule (nameOrId: string, sink: CapsuleSink, opts: ExportOptions = {}): Promise<ExportResult> {
+    this.#check()
+    await this.#capsules.writer.flush()
+    const plan = await planExport(this.#files, nameOrId, opts)
+    await writeTo(sink, plan.bytes)
+    return plan.result
+  }
+
+  /** The bytes of a capsule file as a stream (see `exportCapsule`). */
+  async exportCapsuleStream (nameOrId: string, opts: ExportOptions = {}): Promise<{ result: ExportResult, bytes: AsyncIterable<Uint8Array> }> {
+    this.#check()
+    await this.#capsules.writer.flush()
+    return await planExport(this.#files, nameOrId, opts)
+  }
+
+  /**
+   * Imports a capsule file (a path, its bytes, or a stream of chunks; plain or encrypted), merging
+   * it with what the node holds. Every block's hash, every signature, the history's completeness
+   * and the owner's rules are checked before anything becomes visible; on any failure nothing is
+   * imported. The same file twice adds nothing.
+   *
+   * @throws {WrongPassphraseError} | {TruncatedFileError} | {TamperedFileError} | {IncompleteCapsuleError} | {CapsuleExpiredError} | …
+   */
+  async importCapsule (source: CapsuleSource, opts: FileImportOptions = {}): Promise<ImportResult> {
+    this.#check()
+    const result = await importCapsuleFile(this.#files, source, {
+      ...opts,
+      emit: async (batch) => {
+        await this.#search.onCommit(batch, await this.#store.seq())
+        for (const l of this.#listeners) await l(batch)
+      }
+    })
+    const rules = (await this.#capsules.refs.record(result.capsule)).rules
+    if (rules?.expires != null) this.#expiry.set(result.capsule, rules.expires)
+    return result
+  }
+
+  /** Checks a capsule file without importing it; names each problem. */
+  async verifyFile (source: CapsuleSource, opts: FileImportOptions = {}): Promise<FileReport> {
+    this.#check()
+    return await verifyCapsuleFile(source, this.#files, opts)
+  }
+
+  /**
+   * Forgets frames: a tombstone on every branch where each is live, so it leaves every state
+   * from now on; `{ gc: true }` also deletes the blocks now (else at the next `gc`). The query
+   * form forgets what `search` finds (default: a substring match over timelines).
+   *
+   * @throws {FrameNotFoundError} for a CID that is not a frame of this node
+   */
+  async forget (targets: string | string[] | ForgetQuery, opts: ForgetOptions = {}): Promise<ForgetResult> {
+    this.#check()
+    const cids = typeof targets === 'string' ? [targets] : Array.isArray(targets) ? targets : await findForQuery(this.#forget, targets)
+    const result = await forgetFrames(this.#forget, cids)
+    if (opts.gc === true) result.gc = await this.gc(opts)
+    return result
+  }
+
+  /**
+   * Applies retention rules, then deletes the blocks of frames no branch holds any more
+   * because a tombstone removed them (with `superseded`, older versions of updated frames too).
+   * Their CIDs are kept as forgotten, so history, verify and exports stay whole.
+   */
+  async gc (opts: GcOptions = {}): Promise<GcResult> {
+    this.#check()
+    const result = await collectGarbage(this.#forget, opts)
+    if (result.deleted.length > 0) await this.#search.index.remove(result.deleted).catch(() => {})
+    return result
   }
 
   async capsules (_opts: AbortOptions = {}): Promise<CapsuleInfo[]> {

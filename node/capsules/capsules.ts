@@ -2,7 +2,7 @@ import { CID } from 'multiformats/cid'
 import { stateAt, headsAsOfTime, reduceHeads, ancestors, createCommit, decodeFrame, type CapsuleState, type CapsuleRules, type DagSigner } from '../../dag/index.js'
 import type { Store } from '../store/index.js'
 import { DEFAULT_BRANCH } from '../constants.js'
-import { AlreadyExistsError, BranchNotFoundError, InvalidParametersError } from '../errors.js'
+import { AlreadyExistsError, BranchNotFoundError, CapsuleExpiredError, InvalidParametersError } from '../errors.js'
 import type { CapsuleInfo, CommitView, FrameView, HistoryOptions, MergeOptions, TimelineOptions } from '../interface.js'
 import { Refs, refKey, type CapsuleRecord } from './refs.js'
 import { Writer, timeKey, type CommittedFrames } from './writer.js'
@@ -62,14 +62,40 @@ export class Capsules {
 
   async list (): Promise<CapsuleInfo[]> {
     const out: CapsuleInfo[] = []
-    for (const rec of await this.refs.records()) out.push({ ...rec, branches: await this.refs.branches(rec.id) })
+    for (const rec of await this.refs.records()) out.push(this.#withExpiry({ ...rec, branches: await this.refs.branches(rec.id) }))
     return out.sort((a, b) => a.name.localeCompare(b.name))
   }
 
   async info (nameOrId: string): Promise<CapsuleInfo> {
     const id = await this.refs.resolve(nameOrId)
     const rec: CapsuleRecord = await this.refs.record(id)
-    return { ...rec, branches: await this.refs.branches(id) }
+    return this.#withExpiry({ ...rec, branches: await this.refs.branches(id) })
+  }
+
+  #withExpiry (info: CapsuleInfo): CapsuleInfo {
+    if (info.rules?.expires != null && info.rules.expires <= this.#now()) info.expired = true
+    return info
+  }
+
+  /** False once the capsule is past the expiry its owner signed (rules.expires): it is then not served. */
+  async isServable (id: string): Promise<boolean> {
+    const expires = (await this.refs.record(id)).rules?.expires
+    return expires == null || expires > this.#now()
+  }
+
+  /** Ids of every capsule past its expiry (for search to skip). */
+  async expired (): Promise<Set<string>> {
+    const out = new Set<string>()
+    const now = this.#now()
+    for (const rec of await this.refs.records()) if (rec.rules?.expires != null && rec.rules.expires <= now) out.add(rec.id)
+    return out
+  }
+
+  /** @throws {CapsuleExpiredError} when the capsule is past its expiry */
+  async assertServable (id: string): Promise<void> {
+    if (await this.isServable(id)) return
+    const rec = await this.refs.record(id)
+    throw new CapsuleExpiredError(`Capsule "${rec.name}" expired at ${new Date(rec.rules?.expires ?? 0).toISOString()} (its owner's rule); it is no longer served`)
   }
 
   /** Heads for a branch, or the past heads `asOf` asks for. */
@@ -135,6 +161,7 @@ export class Capsules {
   /** Live frames in time order (oldest first unless `reverse`). */
   async * timeline (nameOrId: string, opts: TimelineOptions = {}): AsyncGenerator<FrameView> {
     const id = await this.refs.resolve(nameOrId)
+    await this.assertServable(id)
     const { live } = await this.state(id, opts)
     const since = opts.since instanceof Date ? opts.since.getTime() : opts.since
     const until = opts.until instanceof Date ? opts.until.getTime() : opts.until

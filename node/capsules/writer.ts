@@ -54,7 +54,7 @@ export class Writer {
   async write (job: WriteJob): Promise<CID[]> {
     return await new Promise<CID[]>((resolve, reject) => {
       this.#queue.push({ job, resolve, reject })
-      this.#draining ??= this.#drain().finally(() => { this.#draining = undefined })
+      this.#kick()
     })
   }
 
@@ -62,7 +62,16 @@ export class Writer {
   async exclusive<T> (fn: () => Promise<T>): Promise<T> {
     return await new Promise<T>((resolve, reject) => {
       this.#queue.push({ job: { exclusive: fn } as any, resolve: resolve as any, reject })
-      this.#draining ??= this.#drain().finally(() => { this.#draining = undefined })
+      this.#kick()
+    })
+  }
+
+  // Starts the drain loop unless it runs. A job queued after the loop saw an empty queue but
+  // before its `finally` cleared #draining would otherwise wait forever: restart then.
+  #kick (): void {
+    this.#draining ??= this.#drain().finally(() => {
+      this.#draining = undefined
+      if (this.#queue.length > 0) this.#kick()
     })
   }
 

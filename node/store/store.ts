@@ -25,7 +25,8 @@ export interface StoreBatch {
  *  - `r`: refs (capsule branch → head commit CIDs);
  *  - `c`: capsule records; `n`: capsule name → id;
  *  - `t`: timeline index (capsule, time, frame); `f`: frame → capsule; `u`: uri → frame;
- *  - `m`: metadata and other indexes' state.
+ *  - `m`: metadata and other indexes' state;
+ *  - `g`: forgotten frames (frame CID → capsule id): their blocks were deleted on purpose.
  * One database means one atomic batch per commit: blocks, indexes and the moved head
  * land together, fsynced, or not at all, so a crash at any instant leaves the previous
  * or the next state.
@@ -42,6 +43,7 @@ export class Store {
     f: Sub<string>
     u: Sub<string>
     m: Sub<any>
+    g: Sub<string>
   }
 
   /** blockstore-level over the same blocks, for Helia and tools that speak interface-blockstore. */
@@ -60,7 +62,8 @@ export class Store {
       t: sub<string>('t', 'utf8'),
       f: sub<string>('f', 'utf8'),
       u: sub<string>('u', 'utf8'),
-      m: sub('m', 'json')
+      m: sub('m', 'json'),
+      g: sub<string>('g', 'utf8')
     }
     this.blockstore = new LevelBlockstore(this.subs.b as any)
   }

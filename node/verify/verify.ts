@@ -30,6 +30,10 @@ export async function verifyStore (store: Store, opts: { onProgress?: (e: { bloc
 
   let commits = 0
   let frames = 0
+  // Frames deleted on purpose (forget + gc) are holes the history expects, not corruption.
+  const forgotten = new Set<string>()
+  for await (const k of store.subs.g.keys()) forgotten.add(k)
+  const forgottenSeen = new Set<string>()
   const seenFrames = new Set<string>()
   const records = []
   for await (const [, rec] of store.subs.c.iterator()) records.push(rec)
@@ -58,11 +62,13 @@ export async function verifyStore (store: Store, opts: { onProgress?: (e: { bloc
       const decoded: Array<{ cid: CID, frame: Frame }> = []
       for (const f of commit.frames) {
         const fk = f.toString()
+        if (forgotten.has(fk) && !(await store.hasBlock(f))) { forgottenSeen.add(fk); seenFrames.add(fk); continue }
         const frame = await readRecord(store, f, capsule, badBlocks, problems, (v) => validateFrame(v), seenFrames.has(fk)) as Frame | undefined
         if (!seenFrames.has(fk)) { seenFrames.add(fk); frames++ }
         if (frame != null) decoded.push({ cid: f, frame })
       }
       if (decoded.length === commit.frames.length) {
+        // (a commit with a forgotten frame cannot be re-derived: its frames are not all here)
         const want = removalsOf(decoded).map(String).sort().join(',')
         const have = commit.removes.map(String).sort().join(',')
         if (want !== have) problems.push({ problem: 'bad-removes', cid: k, capsule, detail: 'commit removes differ from what its frames supersede' })
@@ -70,7 +76,7 @@ export async function verifyStore (store: Store, opts: { onProgress?: (e: { bloc
       for (const p of commit.parents) stack.push(p)
     }
   }
-  return { ok: problems.length === 0, blocks, commits, frames, capsules: records.length, problems }
+  return { ok: problems.length === 0, blocks, forgotten: forgottenSeen.size, commits, frames, capsules: records.length, problems }
 }
 
 function mhKey (cid: CID): string { return Store.blockKey(cid) }

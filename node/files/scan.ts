@@ -1,0 +1,189 @@
+// Reading a capsule file: decrypt when it is encrypted, parse the CAR, check every block's hash,
+// every signature and every record's shape as it streams past, keep only what the closure
+// check needs (links, times, uris), then check the closure and the owner's rules.
+import { createReadStream } from 'node:fs'
+import { CID } from 'multiformats/cid'
+import {
+  verifyBlock, decodeBlockUnsafe, validateCommit, validateFrame, commitSigningBytes, decodeGenesis, removalsOf,
+  DAG_CBOR_CODE, InvalidSignatureError, UnsupportedCidError, type Genesis, type SignatureVerifier
+} from '../../dag/index.js'
+import { CapsuleExpiredError } from '../errors.js'
+import { ByteReader } from './_bytes.js'
+import { readCarHeader, readCarSection } from './car.js'
+import { isEncrypted, decryptStream } from './encrypted.js'
+import { isManifest, validateManifest } from './manifest.js'
+import { ENCRYPTED_MAGIC } from './constants.js'
+import { EmptyFileError, IncompleteCapsuleError, InvalidCapsuleFileError, PassphraseRequiredError, ReshareNotAllowedError } from './errors.js'
+import type { FileProblem, Manifest, PassphraseSource } from './interface.js'
+
+/** Where a capsule file comes from: a path, its bytes, or a stream of byte chunks. */
+export type CapsuleSource = string | Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>
+
+export interface CommitMeta { capsule: string, parents: string[], frames: string[], removes: string[], time: number }
+export interface FrameMeta { time: number, uri?: string, supersedes?: string, tombstone: boolean }
+
+/** What a scan learned: the manifest, the genesis and the links of every commit and frame. */
+export interface Scan {
+  encrypted: boolean
+  roots: CID[]
+  manifest?: { cid: CID, value: Manifest }
+  genesis?: { cid: CID, value: Genesis }
+  commits: Map<string, CommitMeta>
+  frames: Map<string, FrameMeta>
+  /** Forgotten frames the history names (listed by the manifest, absent from the file). */
+  forgotten: Set<string>
+  blocks: number
+  problems: FileProblem[]
+}
+
+export interface ScanOptions {
+  passphrase?: PassphraseSource
+  verifier: SignatureVerifier
+  now: number
+  /** Called with each block whose hash (and, for records that carry one, signature) checked. */
+  onBlock?: (cid: CID, bytes: Uint8Array) => Promise<void> | void
+  /** Collect problems instead of throwing the first (verifyFile). */
+  collect?: boolean
+  signal?: AbortSignal
+}
+
+const TYPED = new Set(['HashMismatchError', 'UnsupportedCidError', 'InvalidRecordError', 'UnknownKindError', 'BlockTooLargeError', 'InvalidSignatureError', 'MissingBlockError', 'CapsuleExpiredError', 'AbortError'])
+
+/** Makes sure whatever escapes a scan is a typed error (fuzzed input must never surface a bare Error). */
+export function typed (err: any): Error {
+  if (err?.syscall != null && typeof err.code === 'string') return err // the file system's own (ENOENT, EACCES)
+  if (err != null && typeof err.name === 'string' && (TYPED.has(err.name) || err.constructor?.name === err.name) && err.name !== 'Error' && err.name !== 'TypeError' && err.name !== 'RangeError') return err
+  const e = new InvalidCapsuleFileError(`Not a valid capsule file: ${String(err?.message ?? err)}`)
+  ;(e as any).cause = err
+  return e
+}
+
+function sourceOf (src: CapsuleSource): AsyncIterable<Uint8Array> | Iterable<Uint8Array> {
+  if (typeof src === 'string') return createReadStream(src, { highWaterMark: 64 * 1024 })
+  if (src instanceof Uint8Array) return [src]
+  return src
+}
+
+async function passphraseOf (p: PassphraseSource | undefined): Promise<string | Uint8Array> {
+  if (p === undefined) throw new PassphraseRequiredError()
+  return typeof p === 'function' ? await p() : p
+}
+
+/**
+ * Streams a capsule file through every check. In the default mode the first problem throws;
+ * with `collect` block-level problems are gathered and the scan goes on.
+ */
+export async function scanCapsuleFile (src: CapsuleSource, opts: ScanOptions): Promise<Scan> {
+  const scan: Scan = { encrypted: false, roots: [], commits: new Map(), frames: new Map(), forgotten: new Set(), blocks: 0, problems: [] }
+  const fail = (err: Error, cid?: CID | string): void => {
+    if (opts.collect !== true) throw err
+    scan.problems.push({ error: err.name, ...(cid != null ? { cid: cid.toString() } : {}), detail: err.message })
+  }
+  const outer = new ByteReader(sourceOf(src))
+  try {
+    const head = await outer.peek(ENCRYPTED_MAGIC.length)
+    if (head.length === 0) throw new EmptyFileError()
+    let reader = outer
+    if (isEncrypted(head)) {
+      scan.encrypted = true
+      reader = new ByteReader(decryptStream(outer, await passphraseOf(opts.passphrase)))
+    }
+    scan.roots = await readCarHeader(reader)
+    const rootKeys = new Set(scan.roots.map(String))
+    const seen = new Set<string>()
+    for (;;) {
+      opts.signal?.throwIfAborted()
+      const section = await readCarSection(reader)
+      if (section == null) break
+      const { cid, bytes } = section
+      const key = cid.toString()
+      if (seen.has(key)) continue
+      seen.add(key)
+      scan.blocks++
+      try {
+        verifyBlock(cid, bytes)
+        if (cid.code !== DAG_CBOR_CODE) throw new UnsupportedCidError(`Block ${key} is not dag-cbor`)
+        const value: any = decodeBlockUnsafe(cid, bytes)
+        if (isManifest(value)) {
+          if (!rootKeys.has(key)) throw new InvalidCapsuleFileError(`Manifest ${key} is not a root`)
+          if (scan.manifest != null) throw new InvalidCapsuleFileError('The file holds two manifests')
+          scan.manifest = { cid, value: validateManifest(value, opts.verifier) }
+        } else if (value?.type === 'capsule') {
+          if (scan.genesis != null) throw new InvalidCapsuleFileError('The file holds two capsule genesis blocks')
+          scan.genesis = { cid, value: decodeGenesis(cid, bytes, opts.verifier) }
+        } else if (value?.type === 'commit') {
+          const c = validateCommit(value)
+          if (!opts.verifier(c.author, commitSigningBytes(c), c.sig)) throw new InvalidSignatureError(`Commit ${key} has an invalid signature`)
+          scan.commits.set(key, { capsule: c.capsule.toString(), parents: c.parents.map(String), frames: c.frames.map(String), removes: c.removes.map(String), time: c.time })
+        } else {
+          const f = validateFrame(value)
+          const meta: FrameMeta = { time: f.time, tombstone: f.kind === 'tombstone' }
+          if (f.uri != null) meta.uri = f.uri
+          if (f.supersedes != null) meta.supersedes = f.supersedes.toString()
+          scan.frames.set(key, meta)
+        }
+      } catch (err: any) {
+        fail(typed(err), cid)
+        continue
+      }
+      await opts.onBlock?.(cid, bytes)
+    }
+  } catch (err: any) {
+    if (opts.collect !== true) throw typed(err)
+    scan.problems.push({ error: typed(err).name, detail: err.message })
+    return scan
+  } finally {
+    await outer.close().catch(() => {})
+  }
+  checkClosure(scan, opts.now, fail)
+  return scan
+}
+
+/** The manifest, genesis, roots and every link of the history are present and agree; the rules allow the file. */
+function checkClosure (scan: Scan, now: number, fail: (err: Error, cid?: CID | string) => void): void {
+  const m = scan.manifest?.value
+  if (m == null) { fail(new InvalidCapsuleFileError('The file has no manifest among its roots')); return }
+  const heads = new Set<string>()
+  for (const hs of Object.values(m.branches)) for (const h of hs) heads.add(h.toString())
+  const roots = new Set(scan.roots.map(String))
+  roots.delete(scan.manifest?.cid.toString() ?? '')
+  if (roots.size !== heads.size || [...heads].some(h => !roots.has(h))) fail(new InvalidCapsuleFileError('The file\'s roots are not the heads its manifest names'))
+  const capsule = m.capsule.toString()
+  const g = scan.genesis
+  if (g == null) fail(new IncompleteCapsuleError(`The capsule's genesis ${capsule} is missing`), capsule)
+  else if (g.cid.toString() !== capsule) fail(new InvalidCapsuleFileError('The manifest names another capsule than the genesis in the file'), g.cid)
+  const listedForgotten = new Set(m.forgotten.map(String))
+  // Walk the history from the heads: every commit and frame it names must be here (or forgotten).
+  const reached = new Set<string>()
+  const framesReached = new Set<string>()
+  const stack = [...heads]
+  while (stack.length > 0) {
+    const k = stack.pop() as string
+    if (reached.has(k)) continue
+    reached.add(k)
+    const c = scan.commits.get(k)
+    if (c == null) { fail(new IncompleteCapsuleError(`Commit ${k} is missing`), k); continue }
+    if (c.capsule !== capsule) fail(new InvalidCapsuleFileError(`Commit ${k} belongs to another capsule`), k)
+    let whole = true
+    for (const f of c.frames) {
+      framesReached.add(f)
+      if (scan.frames.has(f)) continue
+      whole = false
+      if (listedForgotten.has(f)) scan.forgotten.add(f)
+      else fail(new IncompleteCapsuleError(`Frame ${f} named by commit ${k} is missing`), f)
+    }
+    if (whole) {
+      const want = removalsOf(c.frames.map(f => {
+        const meta = scan.frames.get(f) as FrameMeta
+        return { cid: CID.parse(f), frame: { kind: meta.tombstone ? 'tombstone' : 'note', supersedes: meta.supersedes != null ? CID.parse(meta.supersedes) : undefined } as any }
+      })).map(String).sort().join(',')
+      if (want !== [...c.removes].sort().join(',')) fail(new InvalidCapsuleFileError(`Commit ${k} removes differ from what its frames supersede`), k)
+    }
+    for (const p of c.parents) stack.push(p)
+  }
+  for (const k of scan.commits.keys()) if (!reached.has(k)) fail(new InvalidCapsuleFileError(`Commit ${k} is not part of the exported history`), k)
+  for (const k of scan.frames.keys()) if (!framesReached.has(k)) fail(new InvalidCapsuleFileError(`Frame ${k} is not part of the exported history`), k)
+  const rules = g?.value.rules
+  if (rules?.expires != null && rules.expires <= now) fail(new CapsuleExpiredError(`The capsule expired at ${new Date(rules.expires).toISOString()} (its owner's rule)`), capsule)
+  if (rules?.reshare === false && g != null && m.exporter !== g.value.owner) fail(new ReshareNotAllowedError(`The capsule's owner ${g.value.owner} does not allow re-sharing, and ${m.exporter} exported it`), capsule)
+}

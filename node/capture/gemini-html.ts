@@ -19,7 +19,26 @@ const PARSERS = [chrono.en, chrono.de, chrono.fr, chrono.es, chrono.pt, chrono.n
 // a date line has a year and a clock time
 const DATE_LINE = /\d{4}.*\d{1,2}:\d{2}|\d{1,2}:\d{2}.*\d{4}/
 
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
+/** Offsets (minutes) of the zone names Takeout writes most; others go through chrono. */
+const ZONES: Record<string, number> = { UTC: 0, GMT: 0, Z: 0, PST: -480, PDT: -420, MST: -420, MDT: -360, CST: -360, CDT: -300, EST: -300, EDT: -240, BST: 60, CET: 60, CEST: 120, MEZ: 60, MESZ: 120, EET: 120, EEST: 180, IST: 330, JST: 540, KST: 540, AEST: 600, AEDT: 660 }
+// "Sep 2, 2026, 1:26:27 PM PDT" (Takeout's English form)
+const EN_DATE = /^([A-Za-z]{3,9})\.? (\d{1,2}), (\d{4}),? (\d{1,2}):(\d{2})(?::(\d{2}))? ?([AP]M)? ?([A-Z]{1,5})?$/i
+
+function fastDate (s: string): number | undefined {
+  const m = EN_DATE.exec(s)
+  if (m === null) return undefined
+  const month = MONTHS.indexOf(m[1].slice(0, 3).toLowerCase())
+  const zone = ZONES[(m[8] ?? 'UTC').toUpperCase()]
+  if (month < 0 || zone === undefined) return undefined
+  let hour = +m[4]
+  if (m[7] !== undefined) hour = (hour % 12) + (m[7].toUpperCase() === 'PM' ? 12 : 0)
+  return Date.UTC(+m[3], month, +m[2], hour, +m[5], +(m[6] ?? 0)) - zone * 60_000
+}
+
 function parseDate (s: string): number | undefined {
+  const fast = fastDate(s)
+  if (fast !== undefined) return fast
   // dotted numeric dates (12.03.2026) are day-first in every locale that writes them
   const order = /\d{1,2}\.\d{1,2}\.\d{4}/.test(s) ? [chrono.de, ...PARSERS] : PARSERS
   for (const p of order) {

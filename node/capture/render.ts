@@ -96,8 +96,11 @@ export function toFrames (conv: Conversation, messages: Message[], format: strin
       input.time = lastTime
       input.tags = { ...input.tags, time_estimated: 'true' }
     }
-    if (kind === 'message') input.role = m.role
-    input.conversation = conv.conversationUri ?? conversationUri(conv)
+    // conversation and role belong to messages; passages and notes are found by their uri prefix
+    if (kind === 'message') {
+      input.role = m.role
+      input.conversation = conv.conversationUri ?? conversationUri(conv)
+    }
     out.push(input)
   }
   return out

@@ -19,6 +19,9 @@ import { InvalidRecordShapeError } from './errors.js'
 /** SillyTavern's own `humanizedDateTime` shape: 2026-08-14@10h03m(12s)(345ms). */
 const ST_DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})\s*@\s*(\d{1,2})h\s*(\d{1,2})m(?:\s*(\d{1,2})s)?(?:\s*(\d{1,3})ms)?/
 
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec']
+const EN_DATE = /^([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4}),? (\d{1,2}):(\d{2})\s*([ap]m)?$/i
+
 export function sillyTime (v: unknown): number | undefined {
   const direct = toMs(v)
   if (direct !== undefined) return direct
@@ -26,6 +29,15 @@ export function sillyTime (v: unknown): number | undefined {
   if (s === undefined || s === '') return undefined
   const m = ST_DATE.exec(s)
   if (m !== null) return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] ?? 0), +(m[7] ?? 0))
+  // SillyTavern's `getMessageTimeStamp` shape: "December 11, 2024 7:39pm" (fast path before chrono)
+  const en = EN_DATE.exec(s)
+  const month = en !== null ? MONTHS.indexOf(en[1].slice(0, 3).toLowerCase()) : -1
+  if (en !== null && month >= 0) {
+    let hour = +en[4] % 12
+    if (en[6]?.toLowerCase() === 'pm') hour += 12
+    if (en[6] === undefined) hour = +en[4]
+    return Date.UTC(+en[3], month, +en[2], hour, +en[5])
+  }
   const d = chrono.parseDate(s, { instant: new Date(0), timezone: 'UTC' })
   return d !== null && Number.isFinite(d.getTime()) ? d.getTime() : undefined
 }

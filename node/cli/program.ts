@@ -4,6 +4,7 @@ import { registerFrameCommands } from './commands/frames.js'
 import { registerCapsuleCommands } from './commands/capsules.js'
 import { registerSearchCommands } from './commands/search.js'
 import { registerImportCommands } from './commands/import.js'
+import { registerFileCommands } from './commands/files.js'
 import { CliError } from './output.js'
 
 /** Builds the `vivim` command tree. */
@@ -20,6 +21,7 @@ export function createProgram (): Command {
   registerCapsuleCommands(program)
   registerSearchCommands(program)
   registerImportCommands(program)
+  registerFileCommands(program)
   for (const c of program.commands) propagate(c)
   return program
 }

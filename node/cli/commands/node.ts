@@ -3,6 +3,7 @@ import { createNode } from '../../node.js'
 import { resolveHome, loadOrCreateIdentity } from '../../home/index.js'
 import { createOutput } from '../output.js'
 import { globals, withNode } from '../context.js'
+import { verifyFileCommand } from './files.js'
 
 export function registerNodeCommands (program: Command): void {
   program.command('init')
@@ -15,8 +16,11 @@ export function registerNodeCommands (program: Command): void {
     })
 
   program.command('verify')
-    .description('re-hash every block and check every signature; names each problem')
-    .action(async (_o, cmd: Command) => {
+    .description('re-hash every block and check every signature; names each problem (with FILE: check a capsule file without importing it)')
+    .argument('[file]', 'a capsule file to check instead of the store')
+    .option('--passphrase-file <file>', 'passphrase for an encrypted capsule file')
+    .action(async (file: string | undefined, o, cmd: Command) => {
+      if (file != null) { await verifyFileCommand(file, o, cmd); return }
       await withNode(cmd, async (node, out) => {
         const report = await node.verify({ onProgress: ({ blocks }) => out.note(`checked ${blocks} blocks…`) })
         out.result(report, r => [

@@ -9,7 +9,7 @@ import { planExport, importCapsuleFile, verifyCapsuleFile, writeTo, type Capsule
 import { forgetFrames, findForQuery, collectGarbage, type ForgetComponents, type ForgetQuery, type ForgetOptions, type ForgetResult, type GcOptions, type GcResult } from './forget/index.js'
 import { NodeSearch } from './search.js'
 import type { SearchHit, ContextResult } from './context/index.js'
-import { importFile, type ImportOptions, type ImportReport, type SourceRecord } from './capture/index.js'
+import type { ImportOptions, ImportReport, SourceRecord } from './capture/index.js'
 import { resolveHome, loadOrCreateIdentity } from './home/index.js'
 import { DEFAULT_BRANCH, DEFAULT_CAPSULE } from './constants.js'
 import { FrameForgottenError, FrameNotFoundError, InvalidParametersError, NodeStoppedError } from './errors.js'
@@ -363,6 +363,8 @@ export class VivimNode {
    */
   async import (path: string, opts: ImportOptions = {}): Promise<ImportReport> {
     this.#check()
+    // Loaded on first use: the importers (HTML, PDF, streaming JSON) are not needed to open a node.
+    const { importFile } = await import('./capture/index.js')
     return await importFile({
       putMany: async (inputs, o) => await this.putMany(inputs, o),
       hasUri: async (uri) => await this.hasUri(uri),

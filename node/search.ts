@@ -2,7 +2,7 @@ import { CID } from 'multiformats/cid'
 import { decodeFrame } from '../dag/index.js'
 import { createSearchIndex, assembleContext, indexSources, type SearchIndex, type IndexedDoc, type SearchHit, type ContextResult, type Embedder, type SearchOptions as IndexSearchOptions } from './context/index.js'
 import type { Store } from './store/index.js'
-import type { Capsules, CommittedFrames } from './capsules/index.js'
+import { seqKey, type Capsules, type CommittedFrames } from './capsules/index.js'
 import type { FrameView, NodeContextOptions, NodeSearchOptions } from './interface.js'
 import { DEFAULT_BRANCH } from './constants.js'
 import { InvalidParametersError } from './errors.js'
@@ -23,7 +23,8 @@ export function docOf (f: Pick<FrameView, 'cid' | 'text' | 'title' | 'uri' | 'ta
  * (each capsule's main branch now, or `asOf` a commit or time), so supersede, tombstone and
  * time travel need no index rewrite. The index stores the write sequence number it has seen
  * (its mark); on open, a mark behind the store's means a crash came between a commit and its
- * indexing, and the index is rebuilt from the DAG before any search answers.
+ * indexing: the index replays just the missed batches from the store's write journal (or is
+ * rebuilt from the DAG when that is not possible) before any search answers.
  */
 export class NodeSearch {
   readonly index: SearchIndex
@@ -45,11 +46,35 @@ export class NodeSearch {
     this.#ready = (async () => {
       // Wait for the background load to settle before reading its status.
       while (this.index.status().state === 'loading') await new Promise(resolve => setTimeout(resolve, 5))
-      const seq = String(await this.#store.seq())
+      const seq = await this.#store.seq()
       const st = this.index.status()
-      if (st.state === 'stale' || st.mark !== seq) await this.reindex()
+      const mark = st.mark != null && /^\d+$/.test(st.mark) ? Number(st.mark) : Number.NaN
+      if (st.state === 'stale' || Number.isNaN(mark) || mark > seq || (mark < seq && !(await this.#catchUp(mark, seq)))) await this.reindex()
+      // The journal up to the index's mark is no longer needed.
+      await this.#store.subs.q.clear({ lte: seqKey(seq) })
     })()
     this.#ready.catch(() => {})
+  }
+
+  /** Indexes the frames of journal entries mark+1..seq; false when an entry is missing. */
+  async #catchUp (mark: number, seq: number): Promise<boolean> {
+    const docs: IndexedDoc[] = []
+    let expect = mark + 1
+    for await (const [key, entries] of this.#store.subs.q.iterator({ gt: seqKey(mark), lte: seqKey(seq) })) {
+      if (parseInt(key, 16) !== expect++) return false
+      for (const { c, f } of entries as Array<{ c: string, f: string[] }>) {
+        for (const cid of f) {
+          const parsed = CID.parse(cid)
+          let bytes: Uint8Array
+          try { bytes = await this.#store.getBlock(parsed) } catch { continue }
+          const frame = decodeFrame(parsed, bytes)
+          docs.push(docOf({ ...frame, cid, tags: frame.tags ?? {} }, c))
+        }
+      }
+    }
+    if (expect !== seq + 1) return false
+    await this.index.add(docs, { mark: String(seq) })
+    return true
   }
 
   /** Rebuilds the index from every frame in the store's timeline index. */

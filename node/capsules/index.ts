@@ -6,6 +6,6 @@
 export { Capsules, checkBranchName } from './capsules.js'
 export { Refs, refKey } from './refs.js'
 export type { CapsuleRecord } from './refs.js'
-export { Writer, timeKey } from './writer.js'
+export { Writer, timeKey, seqKey } from './writer.js'
 export type { WriteJob, CommittedFrames } from './writer.js'
 export { frameView } from './view.js'

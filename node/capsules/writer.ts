@@ -189,6 +189,7 @@ export class Writer {
     this.#seq ??= await this.#store.seq()
     const seq = this.#seq + 1
     batch.puts.push({ sub: 'm', key: 'seq', value: seq })
+    batch.puts.push({ sub: 'q', key: seqKey(seq), value: committed.map(c => ({ c: c.capsule, f: c.frames.map(f => f.cid.toString()) })) })
     try {
       await this.#store.write(batch)
     } catch (err) {
@@ -207,6 +208,11 @@ export class Writer {
     }
     for (const { p } of ok) p.resolve(p.job.frames.map(f => f.cid))
   }
+}
+
+/** Fixed-width key of a write sequence number, so journal keys sort numerically. */
+export function seqKey (seq: number): string {
+  return seq.toString(16).padStart(12, '0')
 }
 
 /** Fixed-width hex of a time, so keys sort by time. */

@@ -25,7 +25,9 @@ export interface StoreBatch {
  *  - `r`: refs (capsule branch → head commit CIDs);
  *  - `c`: capsule records; `n`: capsule name → id;
  *  - `t`: timeline index (capsule, time, frame); `f`: frame → capsule; `u`: uri → frame;
- *  - `m`: metadata and other indexes' state;
+ *  - `m`: metadata (the write sequence number `seq`, import source records);
+ *  - `q`: the write journal: per sequence number, the frames that batch added, so derived
+ *    indexes catch up after a crash by replaying only what they missed;
  *  - `g`: forgotten frames (frame CID → capsule id): their blocks were deleted on purpose.
  * One database means one atomic batch per commit: blocks, indexes and the moved head
  * land together, fsynced, or not at all, so a crash at any instant leaves the previous
@@ -44,6 +46,7 @@ export class Store {
     u: Sub<string>
     m: Sub<any>
     g: Sub<string>
+    q: Sub<any>
   }
 
   /** blockstore-level over the same blocks, for Helia and tools that speak interface-blockstore. */
@@ -63,7 +66,8 @@ export class Store {
       f: sub<string>('f', 'utf8'),
       u: sub<string>('u', 'utf8'),
       m: sub('m', 'json'),
-      g: sub<string>('g', 'utf8')
+      g: sub<string>('g', 'utf8'),
+      q: sub('q', 'json')
     }
     this.blockstore = new LevelBlockstore(this.subs.b as any)
   }
@@ -167,7 +171,7 @@ export class Store {
 
 const utf8 = new TextEncoder()
 const EMPTY = new Uint8Array(0)
-const JSON_SUBS = new Set(['r', 'c', 'm'])
+const JSON_SUBS = new Set(['r', 'c', 'm', 'q'])
 
 function encodeValue (sub: string, value: unknown): Uint8Array {
   if (value instanceof Uint8Array) return value

@@ -36,7 +36,7 @@ describe('crash safety', () => {
       const deadline = Date.now() + 20_000
       while (!ready && Date.now() < deadline && child.exitCode == null) await new Promise(resolve => setTimeout(resolve, 5))
       expect(ready, `writer did not start (seed ${seed}, round ${round}): ${stderr}`).toBe(true)
-      await new Promise(resolve => setTimeout(resolve, 5 + Math.floor(rand() * 250)))
+      await new Promise(resolve => setTimeout(resolve, 5 + Math.floor(rand() * 400)))
       child.kill('SIGKILL')
       await closed
       if (ackedThisRound > 0) roundsWithWrites++
@@ -46,6 +46,14 @@ describe('crash safety', () => {
         // Every acknowledged frame is readable (spot-check all of this round's, a sample of older ones).
         const sample = acked.filter((_, i) => i >= acked.length - ackedThisRound || rand() < 0.05)
         for (const cid of sample) expect((await node.get(cid)).cid, `seed ${seed} round ${round}`).toBe(cid)
+        // …and searchable: the index caught up with whatever the crash cut off.
+        const last = acked[acked.length - 1]
+        if (last != null) {
+          const f = await node.get(last)
+          const words = f.text.split(' ')[1]
+          const hits = await node.search(words, { topK: 50, capsule: f.capsule })
+          expect(hits.map(h => h.cid), `seed ${seed} round ${round}: "${words}"`).toContain(last)
+        }
         if (round % 10 === 9 || round === KILLS - 1) {
           const report = await node.verify()
           expect(report.problems, `seed ${seed} round ${round}`).toEqual([])

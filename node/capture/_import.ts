@@ -96,6 +96,16 @@ async function writeConversation (sink: CaptureSink, conv: Conversation, format:
 
 /** Imports one source whose format is known or detected. */
 export async function importSource (sink: CaptureSink, source: Source, opts: ImportOptions = {}): Promise<ImportReport> {
+  try {
+    return await importChecked(sink, source, opts)
+  } catch (err) {
+    // whatever reason the caller aborted with, the caller sees one AbortError
+    if (opts.signal?.aborted === true) throw new AbortError()
+    throw err
+  }
+}
+
+async function importChecked (sink: CaptureSink, source: Source, opts: ImportOptions): Promise<ImportReport> {
   checkSink(sink)
   const signal = opts.signal
   checkAbort(signal)
@@ -131,21 +141,16 @@ export async function importSource (sink: CaptureSink, source: Source, opts: Imp
   const ctx = { signal, onBytes: (n: number) => { bytes = n; progress(false) } }
   // a fast sink (or a cached file) must not starve timers and other nodes in the process
   const pause = yielder(ASYNC_TICK_MS)
-  try {
-    for await (const item of importer.read(source, ctx)) {
-      await pause()
-      checkAbort(signal)
-      if (item.type === 'skip') {
-        report.skipped.push(item.skipped)
-        continue
-      }
-      await writeConversation(sink, item.conversation, format, capsule, report)
-      report.conversations++
-      progress(false)
+  for await (const item of importer.read(source, ctx)) {
+    await pause()
+    checkAbort(signal)
+    if (item.type === 'skip') {
+      report.skipped.push(item.skipped)
+      continue
     }
-  } catch (err) {
-    if ((err as Error)?.name === 'AbortError' || signal?.aborted === true) throw new AbortError()
-    throw err
+    await writeConversation(sink, item.conversation, format, capsule, report)
+    report.conversations++
+    progress(false)
   }
   if (report.conversations === 0 && report.skipped.length > 0) {
     throw new NotAnExportError(`no record of ${source.path} could be read as ${format} (${report.skipped.length} skipped)`)

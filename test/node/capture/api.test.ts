@@ -60,7 +60,7 @@ describe('capture API', () => {
 
   it('an aborted import throws AbortError; one aborted before it starts stores nothing', async () => {
     const ac = new AbortController()
-    ac.abort()
+    ac.abort(new Error('user pressed ^C'))
     const sink = new MemorySink()
     await expect(importBytes(sink, chatgptExport(2), { signal: ac.signal })).rejects.toMatchObject({ name: 'AbortError' })
     expect(sink.calls).toHaveLength(0)

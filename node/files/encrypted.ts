@@ -13,12 +13,13 @@
 //   64 16  key check: the first 16 bytes of HMAC-SHA256(checkKey, bytes 0..64), tells a wrong passphrase apart
 //
 // scrypt(passphrase NFC UTF-8, salt, N, r, p, dkLen 64) gives encKey (first 32) and checkKey (last 32).
-// Chunk i (from 0) is XChaCha20-Poly1305(encKey, nonce = prefix ‖ u64be(i), AAD = header ‖ final)
+// Chunk i (from 0) is XChaCha20-Poly1305(encKey, nonce = prefix ‖ u64be(i), AAD = header[0..64] ‖ final)
 // over exactly 2^chunkLog2 plaintext bytes; final = 1 for the last chunk only, whose plaintext is
 // the last 0 to 2^chunkLog2 - 1 bytes padded with 0x80 then zeros (ISO/IEC 7816-4). Every chunk
 // is therefore the same size on disk: a file cut inside a chunk is short, a file cut exactly at
-// a chunk boundary lacks its final chunk, the header is authenticated by every chunk, and a
-// chunk moved, repeated or altered fails its tag.
+// a chunk boundary lacks its final chunk, the header is authenticated by every chunk (its first
+// 64 bytes as AAD; the key check is itself a MAC under the key), and a chunk moved, repeated or
+// altered fails its tag.
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { scryptAsync } from '@noble/hashes/scrypt.js'
 import { hmac } from '@noble/hashes/hmac.js'
@@ -76,9 +77,9 @@ function nonce (prefix: Uint8Array, i: number): Uint8Array {
 }
 
 function aad (header: Uint8Array, final: boolean): Uint8Array {
-  const a = new Uint8Array(header.length + 1)
-  a.set(header)
-  a[header.length] = final ? 1 : 0
+  const a = new Uint8Array(65)
+  a.set(header.subarray(0, 64))
+  a[64] = final ? 1 : 0
   return a
 }
 
@@ -153,7 +154,6 @@ export async function readEncryptedHeader (r: ByteReader): Promise<{ header: Uin
 export async function * decryptStream (r: ByteReader, passphrase: string | Uint8Array): AsyncGenerator<Uint8Array> {
   const { header, kdf, chunkLog2 } = await readEncryptedHeader(r)
   const keys = await deriveKeys(passphraseBytes(passphrase), header.subarray(16, 32), kdf)
-  if (!equals(keyCheck(keys, header), header.subarray(64, 80))) throw new WrongPassphraseError('Wrong passphrase (the key check in the header does not match)')
   const prefix = header.subarray(32, 48)
   const aadMid = aad(header, false)
   const aadLast = aad(header, true)
@@ -162,6 +162,12 @@ export async function * decryptStream (r: ByteReader, passphrase: string | Uint8
     try { return xchacha20poly1305(keys.enc, nonce(prefix, i), final ? aadLast : aadMid).decrypt(c) } catch { return undefined }
   }
   try {
+    if (!equals(keyCheck(keys, header), header.subarray(64, 80))) {
+      // The key is right if the first chunk still opens: then the key check itself was altered.
+      const first = await r.peek(sealed)
+      if (first.length === sealed && (open(first.slice(), 0, false) != null || open(first.slice(), 0, true) != null)) throw new TamperedFileError('The key check in the header was altered')
+      throw new WrongPassphraseError('Wrong passphrase (the key check in the header does not match)')
+    }
     for (let i = 0; ; i++) {
       const at = r.position
       const c = (await r.read(sealed)).slice()

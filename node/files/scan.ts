@@ -100,6 +100,7 @@ export async function scanCapsuleFile (src: CapsuleSource, opts: ScanOptions): P
       if (seen.has(key)) continue
       seen.add(key)
       scan.blocks++
+      let keep = true
       try {
         verifyBlock(cid, bytes)
         if (cid.code !== DAG_CBOR_CODE) throw new UnsupportedCidError(`Block ${key} is not dag-cbor`)
@@ -108,6 +109,7 @@ export async function scanCapsuleFile (src: CapsuleSource, opts: ScanOptions): P
           if (!rootKeys.has(key)) throw new InvalidCapsuleFileError(`Manifest ${key} is not a root`)
           if (scan.manifest != null) throw new InvalidCapsuleFileError('The file holds two manifests')
           scan.manifest = { cid, value: validateManifest(value, opts.verifier) }
+          keep = false // the manifest describes this file; the capsule does not hold it
         } else if (value?.type === 'capsule') {
           if (scan.genesis != null) throw new InvalidCapsuleFileError('The file holds two capsule genesis blocks')
           scan.genesis = { cid, value: decodeGenesis(cid, bytes, opts.verifier) }
@@ -126,7 +128,7 @@ export async function scanCapsuleFile (src: CapsuleSource, opts: ScanOptions): P
         fail(typed(err), cid)
         continue
       }
-      await opts.onBlock?.(cid, bytes)
+      if (keep) await opts.onBlock?.(cid, bytes)
     }
   } catch (err: any) {
     if (opts.collect !== true) throw typed(err)

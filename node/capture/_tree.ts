@@ -37,6 +37,27 @@ function timeOf (n: TreeNode | undefined): number {
   return n?.message?.time ?? -Infinity
 }
 
+/** Latest message time on the path from the root to each node, memoised (linear overall, cycle-safe). */
+function latestOnPath (nodes: Map<string, TreeNode>): (id: string) => number {
+  const memo = new Map<string, number>()
+  return (id: string): number => {
+    const chain: string[] = []
+    const seen = new Set<string>()
+    let cur: string | undefined = id
+    while (cur !== undefined && nodes.has(cur) && !memo.has(cur) && !seen.has(cur)) {
+      seen.add(cur)
+      chain.push(cur)
+      cur = nodes.get(cur)?.parent
+    }
+    let acc = cur !== undefined ? (memo.get(cur) ?? -Infinity) : -Infinity
+    for (let i = chain.length - 1; i >= 0; i--) {
+      acc = Math.max(acc, timeOf(nodes.get(chain[i])))
+      memo.set(chain[i], acc)
+    }
+    return memo.get(id) ?? -Infinity
+  }
+}
+
 /**
  * Splits a tree into the visible thread and branches.
  * @param leaf the provider's current leaf; when absent or unknown, the latest leaf
@@ -49,10 +70,11 @@ export function splitTree (nodes: Map<string, TreeNode>, leaf?: string): Thread 
   const leaves = [...nodes.keys()].filter(id => !hasChild.has(id))
   let chosen = leaf !== undefined && nodes.has(leaf) ? leaf : undefined
   if (chosen === undefined) {
-    // latest leaf by its own time, else by the latest time on its path; last listed wins ties
+    // the leaf whose path holds the latest time; last listed wins ties
+    const latest = latestOnPath(nodes)
     let best = -Infinity
     for (const id of leaves) {
-      const t = Math.max(timeOf(nodes.get(id)), ...pathTo(nodes, id).map(p => timeOf(nodes.get(p))))
+      const t = latest(id)
       if (chosen === undefined || t >= best) { best = t; chosen = id }
     }
   }

@@ -61,7 +61,7 @@ function blockParts (b: Obj): Part[] {
 }
 
 function claudeMessage (m: Obj, index: number): Message {
-  let parts: Part[] = []
+  let parts: Part[] = typeof m.content === 'string' ? parseMarkup(m.content) : []
   for (const b of arr(m.content)) if (isObj(b)) parts.push(...blockParts(b))
   // prefer content[]; fall back to text when the blocks give nothing
   if (!parts.some(p => p.type !== 'citation')) parts = [...parseMarkup(str(m.text) ?? ''), ...parts]

@@ -11,6 +11,8 @@ export interface NodeInit {
   home?: string
   /** `false` gives a fully offline node (the only mode until networking lands). */
   network?: false
+  /** Unlocks the owner's keystore when it is sealed (`vivim init --passphrase-file`). */
+  passphrase?: string
   /** Clock override for tests and simulations (ms). */
   now?: () => number
 }

@@ -62,7 +62,7 @@ export class VivimNode {
   static async open (init: NodeInit = {}): Promise<VivimNode> {
     if (init.network !== undefined && init.network !== false) throw new InvalidParametersError('Only network: false is supported by this version (networking is not built yet)')
     const home = resolveHome(init.home)
-    const { key } = await loadOrCreateIdentity(home)
+    const { key } = await loadOrCreateIdentity(home, { passphrase: init.passphrase })
     const store = new Store(home)
     await store.open()
     const node = new VivimNode(home, key, store, init.now ?? Date.now)

@@ -14,6 +14,7 @@ export function createProgram (): Command {
     .option('--home <dir>', 'home folder (default $VIVIM_HOME, else ~/.vivim)')
     .option('--json', 'print results as JSON')
     .option('--debug', 'print stack traces on errors')
+    .option('--identity-passphrase-file <file>', 'unlocks a sealed keystore (default $VIVIM_PASSPHRASE_FILE, else asked on a terminal)')
     .showHelpAfterError('(run vivim --help for usage)')
     .exitOverride()
   registerNodeCommands(program)

@@ -1,6 +1,8 @@
 /**
  * @packageDocumentation
  *
- * The node's home folder: where it lives and the owner's identity file.
+ * The node's home folder: where it lives and the owner's keystore.
  */
-export { resolveHome, loadOrCreateIdentity, IDENTITY_FILE, IdentityFileError } from './home.js'
+export { resolveHome, loadOrCreateIdentity, identityInfo, setPassphrase, IDENTITY_FILE } from './home.js'
+export type { IdentityOptions } from './home.js'
+export { peerIdFromDid } from './peer-id.js'

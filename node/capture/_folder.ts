@@ -59,14 +59,14 @@ export async function importManifest (sink: CaptureSink, path: string, opts: Imp
   let listed: string[] = []
   try {
     const text = await readFile(path, 'utf8')
-    listed = [...new Set([...text.matchAll(/conversations-\d+\.json/g)].map(m => m[0]))]
+    listed = [...new Set([...text.matchAll(/conversations(-\d+)?\.json/g)].map(m => m[0]))]
   } catch (err) {
     throw new UnreadableFileError(`cannot read ${path}`, { cause: err })
   }
   let names: string[] = []
   try { names = await readdir(dir) } catch {}
   const present = listed.filter(n => names.includes(n))
-  const files = (present.length > 0 ? present : names.filter(n => /^conversations-\d+\.json$/.test(n))).sort().map(n => join(dir, n))
+  const files = (present.length > 0 ? present : names.filter(n => /^conversations(-\d+)?\.json$/.test(n))).sort().map(n => join(dir, n))
   return importList(sink, files, { ...opts, format: 'chatgpt' }, 'chatgpt-manifest')
 }
 

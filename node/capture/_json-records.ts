@@ -60,7 +60,10 @@ export async function verifyJson (chunks: AsyncIterable<Uint8Array>, opts: Recor
 
 /** Maps ChatGPT asset pointers / file ids to attachment files next to the export. */
 export interface AssetIndex {
+  /** Local path of the attachment's `.dat` file. */
   resolve (pointerOrId: string): string | undefined
+  /** Original file name, from `conversation_asset_file_names.json`. */
+  nameOf (pointerOrId: string): string | undefined
 }
 
 /**
@@ -89,13 +92,19 @@ export async function loadAssetIndex (source: Source): Promise<AssetIndex | unde
     byId.set(id.replace(/^file[-_]/, ''), join(source.dir, f))
   }
   const dir = source.dir
+  const idOf = (p: string): string => p.replace(/^[a-z-]+:\/\//, '').replace(/\?.*$/, '')
   return {
     resolve (p: string): string | undefined {
-      const id = p.replace(/^[a-z-]+:\/\//, '').replace(/\?.*$/, '')
+      const id = idOf(p)
       const hit = byId.get(id) ?? byId.get(id.replace(/^file[-_]/, ''))
       if (hit !== undefined) return hit
       for (const [dat, orig] of original) if (dat.includes(id) || orig.includes(id)) return join(dir, dat)
       return undefined
+    },
+    nameOf (p: string): string | undefined {
+      const id = idOf(p)
+      const name = original.get(`${id}.dat`) ?? [...original].find(([dat]) => dat.startsWith(id))?.[1]
+      return name?.split('/').pop()
     }
   }
 }

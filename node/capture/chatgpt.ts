@@ -33,7 +33,7 @@ function citationSource (meta: Obj | undefined): CitationSource {
 function assetPart (o: Obj, assets?: AssetIndex): Part {
   const pointer = str(o.asset_pointer)
   const meta = obj(o.metadata)
-  const name = str(o.name) ?? (meta?.dalle !== undefined || meta?.generation !== undefined ? 'generated image' : undefined)
+  const name = str(o.name) ?? (pointer !== undefined ? assets?.nameOf(pointer) : undefined) ?? (meta?.dalle !== undefined || meta?.generation !== undefined ? 'generated image' : undefined)
   const localPath = pointer !== undefined ? assets?.resolve(pointer) : undefined
   const ct = str(o.content_type) ?? ''
   if (ct.startsWith('audio')) return { type: 'file', pointer, mime: 'audio', size: num(o.size_bytes), localPath, name }

@@ -99,7 +99,7 @@ export function detectFromHead (bytes: Uint8Array, complete: boolean): ExportFor
     }
     if (best === 'chatgpt' && key('fragments').test(text)) best = 'deepseek'
     if (best !== undefined) return best
-    if (/conversations-\d+\.json/.test(text)) return 'chatgpt-manifest'
+    if (/"[^"]*\bconversations(-\d+)?\.json"/.test(text)) return 'chatgpt-manifest'
     if (/^[[{]\s*($|["{[\]}\d-]|true|false|null)/.test(t)) throw new NotAnExportError('JSON of no known export shape')
   }
   // documents: Markdown when it has Markdown structure, else plain text

@@ -51,7 +51,7 @@ describe('capture: own fixtures', () => {
     const img = JSON.parse(main[0].tags?.attachments ?? '[]')
     expect(img).toHaveLength(1)
     expect(img[0]).toMatchObject({ type: 'image', name: 'lyon.jpg', pointer: 'sediment://file_abc123' })
-    expect(img[0].localPath).toMatch(/chatgpt-split\/file_abc123-lyon\.dat$/)
+    expect(img[0].localPath).toMatch(/chatgpt-split\/file_abc123\.dat$/)
     expect(main[1].text).toBe('Lyon is known for its cuisine and old town.')
     expect(JSON.parse(main[1].tags?.citations ?? '[]')).toEqual([{ url: 'https://en.wikipedia.org/wiki/Lyon', title: 'Lyon - Wikipedia', ref: '3:0' }])
     expect(main[3].text).toBe('[reasoning: Finding bouchons]\nUser wants food in Lyon.\n[/reasoning]')
@@ -66,6 +66,8 @@ describe('capture: own fixtures', () => {
     const b = sink.all().filter(x => x.conversation === 'chatgpt://conv-b')
     expect(b.map(x => [x.uri?.split('/').pop(), x.branch])).toEqual([['b-u1', undefined], ['b-a1', undefined], ['b-orphan', 'conv-b/1']])
     expect(b[1].tags?.status).toBe('in_progress')
+    expect(b[1].text).toBe('hi, interrupted\n\n[image: sunset.webp]')
+    expect(JSON.parse(b[1].tags?.attachments ?? '[]')[0].localPath).toMatch(/chatgpt-split\/file-gen42\.dat$/)
     expect(b[0].title).toBeUndefined()
     // the folder gives the same frames: nothing new
     const again = await importFile(sink, f('chatgpt-split'))

@@ -151,6 +151,7 @@ export async function assembleContext (message: string, options: AssembleOptions
         name,
         tokens: section === '' ? 0 : counter.count(section),
         allocated: alloc[name],
+        demand: demand[name],
         items: chosen[name].length,
         min: Math.floor(b.min * usable),
         ideal: Math.floor(b.ideal * usable),

@@ -59,6 +59,8 @@ export interface LayerReport {
   tokens: number
   /** The allowance the budget split gave it (≤ max; ≥ min when it had that much content). */
   allocated: number
+  /** Tokens its candidate items would take in full. */
+  demand: number
   items: number
   min: number
   ideal: number

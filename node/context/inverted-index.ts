@@ -23,6 +23,9 @@ export class InvertedIndex {
   lengths = new Float32Array(1024)
   times = new Float64Array(1024)
   capsules = new Int32Array(1024)
+  /** Interned conversation number per doc (-1: none). */
+  convs = new Int32Array(1024)
+  readonly convIds = new Map<string, number>()
   /** 1 when the doc asks a question (its next turn is likely the answer). */
   questions = new Uint8Array(1024)
   /** Per doc: the term of its role (speaker), or undefined. */
@@ -71,6 +74,12 @@ export class InvertedIndex {
     if (cap === undefined) { cap = this.capsuleIds.size; this.capsuleIds.set(doc.capsule, cap) }
     this.capsules[n] = cap
     this.questions[n] = /[?？¿]/.test(doc.text) ? 1 : 0
+    let conv = -1
+    if (doc.conversation !== undefined) {
+      conv = this.convIds.get(doc.conversation) ?? this.convIds.size
+      this.convIds.set(doc.conversation, conv)
+    }
+    this.convs[n] = conv
     const role = doc.role === undefined ? undefined : this.tokenizer.term(doc.role)
     this.roles.push(role)
     if (role !== undefined) this.roleTerms.set(role, (this.roleTerms.get(role) ?? 0) + 1)
@@ -166,5 +175,6 @@ export class InvertedIndex {
     const times = new Float64Array(cap); times.set(this.times); this.times = times
     const capsules = new Int32Array(cap); capsules.set(this.capsules); this.capsules = capsules
     const questions = new Uint8Array(cap); questions.set(this.questions); this.questions = questions
+    const convs = new Int32Array(cap); convs.set(this.convs); this.convs = convs
   }
 }

@@ -14,10 +14,19 @@ export interface ParsedQuery {
 type Unit = 'day' | 'week' | 'month' | 'year'
 
 /** Offset of a time zone from UTC at an instant, in minutes (east positive). */
+// A memo of immutable formatters (building one costs ~0.1 ms); it holds no node state.
+const FORMATTERS = new Map<string, Intl.DateTimeFormat>()
+
 export function zoneOffset (timeZone: string, at: number): number {
-  const f = new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric'
-  })
+  if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return 0
+  let f = FORMATTERS.get(timeZone)
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric'
+    })
+    if (FORMATTERS.size > 64) FORMATTERS.clear()
+    FORMATTERS.set(timeZone, f)
+  }
   const p: Record<string, number> = {}
   for (const part of f.formatToParts(new Date(at))) if (part.type !== 'literal') p[part.type] = Number(part.value)
   const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second)
@@ -62,6 +71,9 @@ function unitOf (r: chrono.ParsedResult): Unit | undefined {
   return undefined
 }
 
+/** Words without which chrono (casual English) finds no date: digits, months, relative words. */
+const TIMEY = /\b(\d{1,4}(st|nd|rd|th)?|jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?|(mon|tues?|wed(nes)?|thu(rs)?|fri|sat(ur)?|sun)(day)?|yesterday|today|tonight|tomorrow|ago|last|next|past|weekend|week|month|year)s?\b/i
+
 /** Words chrono reads as time that, alone, are too vague or too common to filter by. */
 const VAGUE = /^(now|today|tonight|this (morning|afternoon|evening)|[0-9]{1,2}|(mon|tue|wed|thu|fri|sat|sun)[a-z]*)$/i
 
@@ -73,6 +85,8 @@ const VAGUE = /^(now|today|tonight|this (morning|afternoon|evening)|[0-9]{1,2}|(
  * topic words than a time filter.
  */
 export function parseQueryTime (query: string, timeZone: string, now: Date): ParsedQuery {
+  // chrono is slow next to a search; most queries name no time, and this says so cheaply.
+  if (!TIMEY.test(query)) return { text: query }
   const instant = now.getTime()
   const results = chrono.casual.parse(query, { instant: now, timezone: zoneOffset(timeZone, instant) }, { forwardDate: false })
   let since: number | undefined

@@ -2,6 +2,10 @@ import type { InvertedIndex } from './inverted-index.js'
 import type { RankingParams } from './interface.js'
 import type { DocFilter } from './filter.js'
 
+/** Candidates kept for conversation-aware rescoring, per hit asked for (at least `MIN_POOL`). */
+const POOL_PER_HIT = 3
+const MIN_POOL = 100
+
 /** Reusable per-index scratch buffers (one ranker per index: no module-level state). */
 export class Ranker {
   private scores = new Float64Array(0)
@@ -9,30 +13,47 @@ export class Ranker {
   /** 0 unknown, 1 passes the filter, 2 fails it. */
   private seen = new Uint8Array(0)
   private touched: number[] = []
+  private best = 0
 
   constructor (private readonly index: InvertedIndex, private readonly params: RankingParams) {}
 
   /**
-   * Ranks docs for weighted query terms: BM25, then a boost for docs whose speaker the query
-   * names, pseudo-relevance feedback (a second pass with the best terms of the first pass's
-   * top docs), and neighbour smoothing (a turn inherits a share of the best score of the
-   * turns next to it in its conversation: answers often sit one turn after the question).
-   * Returns up to `limit` [doc, score] pairs, best first.
+   * Ranks docs for weighted query terms: BM25 (term at a time, rarest first; a very common
+   * term only rescores docs already found once it cannot lift a new doc near the top), a
+   * boost for docs whose speaker the query names, pseudo-relevance feedback (a second pass
+   * with the best terms of the first pass's top docs), then, over the best candidates,
+   * conversation-aware rescoring: a reply inherits a share of the turn before it (more when
+   * that turn asked a question), a turn a share of the one after it, and every turn a share of
+   * the best turn of its conversation. Returns up to `limit` [doc, score] pairs, best first.
    */
   rank (query: Map<string, number>, filter: DocFilter, limit: number): Array<[number, number]> {
     const ix = this.index
     const p = this.params
     this.ensure(ix.size)
+    this.best = 0
     const speakers: string[] = []
     for (const t of query.keys()) if (ix.roleTerms.has(t)) speakers.push(t)
     try {
-      for (const [t, w] of query) this.accumulate(t, speakers.includes(t) ? w * p.speakerText : w, filter)
+      const order = [...query].map(([t, w]) => [t, speakers.includes(t) ? w * p.speakerText : w] as [string, number])
+        .sort((a, b) => (ix.postings.get(a[0])?.df ?? 0) - (ix.postings.get(b[0])?.df ?? 0))
+      // MaxScore-style pruning (Turtle & Flood 1995): once the terms still to come could not lift
+      // a doc seen by none of the earlier ones into the candidate pool, they only rescore found docs.
+      const poolSize = Math.max(limit * POOL_PER_HIT, MIN_POOL)
+      const bounds = order.map(([t, w]) => this.upperBound(t, w))
+      let remaining = bounds.reduce((a, b) => a + b, 0)
+      let restricted = false
+      order.forEach(([t, w], i) => {
+        if (!restricted && this.touched.length >= poolSize && remaining < this.best && remaining < this.threshold(poolSize)) restricted = true
+        this.accumulate(t, w, filter, restricted)
+        remaining -= bounds[i]
+      })
       if (speakers.length > 0 && p.speaker > 0) {
         for (const n of this.touched) if (ix.roles[n] !== undefined && speakers.includes(ix.roles[n] as string)) this.scores[n] *= 1 + p.speaker
       }
-      if (p.prfWeight > 0 && p.prfDocs > 0 && p.prfTerms > 0) this.feedback(query, filter, speakers)
-      if (p.next > 0 || p.nextQuestion > 0 || p.prev > 0 || p.session > 0) this.smooth(filter)
-      return this.top(limit)
+      if (p.prfWeight > 0 && p.prfDocs > 0 && p.prfTerms > 0) this.feedback(query, filter, speakers, poolSize)
+      const pool = this.top(poolSize)
+      const rescored = this.conversational(pool, filter)
+      return rescored.slice(0, limit)
     } finally {
       for (const n of this.touched) { this.scores[n] = 0; this.bonus[n] = 0; this.seen[n] = 0 }
       this.touched.length = 0
@@ -62,9 +83,21 @@ export class Ranker {
     return ok
   }
 
-  private accumulate (term: string, weight: number, filter: DocFilter): void {
+  /** The most a term can add to one doc's score. */
+  private upperBound (term: string, weight: number): number {
     const post = this.index.postings.get(term)
-    if (post === undefined || post.df <= 0) return
+    return post === undefined || post.df <= 0 ? 0 : this.idf(post.df) * weight * (this.params.k1 + 1)
+  }
+
+  /** The score of the `k`-th best doc so far (0 when fewer). */
+  private threshold (k: number): number {
+    const t = this.top(k)
+    return t.length < k ? 0 : t[t.length - 1][1]
+  }
+
+  private accumulate (term: string, weight: number, filter: DocFilter, restricted = false): void {
+    const post = this.index.postings.get(term)
+    if (post === undefined || post.df <= 0 || weight <= 0) return
     const idf = this.idf(post.df) * weight
     const { k1, b } = this.params
     const norm = k1 / this.index.avgLength
@@ -72,15 +105,35 @@ export class Ranker {
     const docs = post.docs
     const tfs = post.tfs
     const scores = this.scores
+    const seen = this.seen
+    // Tail term: walk the docs found so far (binary search in the posting list) instead of the list.
+    if (restricted && this.touched.length * 16 < post.length) {
+      const found = this.touched.slice()
+      for (const n of found) {
+        if (seen[n] !== 1) continue
+        let lo = 0
+        let hi = post.length - 1
+        while (lo <= hi) {
+          const mid = (lo + hi) >> 1
+          const d = docs[mid]
+          if (d === n) { const tf = tfs[mid]; scores[n] += idf * tf * (k1 + 1) / (tf + k1 * (1 - b) + norm * b * lengths[n]); break }
+          if (d < n) lo = mid + 1; else hi = mid - 1
+        }
+      }
+      return
+    }
+    let best = this.best
     for (let i = 0; i < post.length; i++) {
       const n = docs[i]
-      if (!this.passes(n, filter)) continue
+      if (seen[n] === 2 || (seen[n] === 0 && (restricted || !this.passes(n, filter)))) continue
       const tf = tfs[i]
-      scores[n] += idf * tf * (k1 + 1) / (tf + k1 * (1 - b) + norm * b * lengths[n])
+      const s = scores[n] += idf * tf * (k1 + 1) / (tf + k1 * (1 - b) + norm * b * lengths[n])
+      if (s > best) best = s
     }
+    this.best = best
   }
 
-  private feedback (query: Map<string, number>, filter: DocFilter, speakers: string[]): void {
+  private feedback (query: Map<string, number>, filter: DocFilter, speakers: string[], poolSize: number): void {
     const ix = this.index
     const p = this.params
     const best = this.top(p.prfDocs)
@@ -103,43 +156,52 @@ export class Ranker {
     const chosen = [...weights].sort((a, b) => b[1] - a[1]).slice(0, p.prfTerms)
     if (chosen.length === 0) return
     const max = chosen[0][1]
-    for (const [t, w] of chosen) this.accumulate(t, p.prfWeight * w / max, filter)
+    const expansion = chosen.map(([t, w]) => [t, p.prfWeight * w / max] as [string, number])
+    let remaining = expansion.reduce((a, [t, w]) => a + this.upperBound(t, w), 0)
+    const theta = this.touched.length >= poolSize && remaining < this.best ? this.threshold(poolSize) : 0
+    for (const [t, w] of expansion) {
+      this.accumulate(t, w, filter, remaining < theta)
+      remaining -= this.upperBound(t, w)
+    }
   }
 
-  private smooth (filter: DocFilter): void {
+  /** Rescores a candidate pool with its conversations (replies, previous turns, sessions). */
+  private conversational (pool: Array<[number, number]>, filter: DocFilter): Array<[number, number]> {
     const ix = this.index
     const { next, nextQuestion, prev, session } = this.params
+    if (next <= 0 && nextQuestion <= 0 && prev <= 0 && session <= 0) return pool
     const scores = this.scores
     const bonus = this.bonus
-    const scored = this.touched.filter(n => scores[n] > 0)
-    const best = new Map<string, number>()
-    for (const n of scored) {
-      const s = scores[n]
+    const bestConv = new Map<number, number>()
+    const members = new Set<number>()
+    for (const [n, s] of pool) {
+      members.add(n)
       const [a, b] = ix.neighbours(n)
-      // A reply inherits more from the turn before it when that turn asked a question.
       const fwd = s * (ix.questions[n] === 1 ? nextQuestion : next)
-      if (b >= 0 && bonus[b] < fwd && this.passes(b, filter)) bonus[b] = fwd
+      if (b >= 0 && bonus[b] < fwd && this.passes(b, filter)) { bonus[b] = fwd; members.add(b) }
       const back = s * prev
-      if (a >= 0 && bonus[a] < back && this.passes(a, filter)) bonus[a] = back
-      const conv = session > 0 ? ix.docs[n]?.conversation : undefined
-      if (conv !== undefined && (best.get(conv) ?? 0) < s) best.set(conv, s)
+      if (a >= 0 && bonus[a] < back && this.passes(a, filter)) { bonus[a] = back; members.add(a) }
+      const c = ix.convs[n]
+      if (c >= 0 && (bestConv.get(c) ?? 0) < s) bestConv.set(c, s)
     }
-    for (const n of this.touched) {
-      if (bonus[n] > 0) scores[n] += bonus[n]
-      if (best.size > 0 && scores[n] > 0) {
-        const conv = ix.docs[n]?.conversation
-        if (conv !== undefined) scores[n] += session * (best.get(conv) ?? 0)
-      }
+    const out: Array<[number, number]> = []
+    for (const n of members) {
+      let s = scores[n] + bonus[n]
+      const c = ix.convs[n]
+      if (session > 0 && c >= 0 && scores[n] > 0) s += session * (bestConv.get(c) ?? 0)
+      out.push([n, s])
     }
+    return out.sort((a, b) => b[1] - a[1] || a[0] - b[0])
   }
 
   /** The best `limit` scored docs (a bounded min-heap over the touched docs). */
   private top (limit: number): Array<[number, number]> {
     const scores = this.scores
+    const seen = this.seen
     const heap: number[] = []
     const less = (a: number, b: number): boolean => scores[a] < scores[b] || (scores[a] === scores[b] && a > b)
     for (const n of this.touched) {
-      if (scores[n] <= 0 || this.seen[n] !== 1) continue
+      if (scores[n] <= 0 || seen[n] !== 1) continue
       if (heap.length < limit) {
         heap.push(n)
         let i = heap.length - 1

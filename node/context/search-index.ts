@@ -32,6 +32,8 @@ class LocalSearchIndex implements SearchIndex {
   private staleReason?: string
   private info: IndexInfo
   private loading?: Promise<void>
+  /** The process's time zone, read once. */
+  private zone?: string
   /** Writes run one at a time, in call order. */
   private queue: Promise<unknown> = Promise.resolve()
 
@@ -159,7 +161,8 @@ class LocalSearchIndex implements SearchIndex {
     let text = query
     let range: { since?: number, until?: number } | undefined
     if (options.naturalTime !== false) {
-      const parsed = parseQueryTime(query, options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone, options.now ?? new Date())
+      this.zone ??= Intl.DateTimeFormat().resolvedOptions().timeZone
+      const parsed = parseQueryTime(query, options.timeZone ?? this.zone, options.now ?? new Date())
       if (parsed.since !== undefined) { text = parsed.text; range = parsed }
     }
     const filter = buildFilter(this.index, options, range)
@@ -307,15 +310,15 @@ class LocalSearchIndex implements SearchIndex {
 
   private hit (n: number, score: number, qset: ReadonlySet<string>): SearchHit {
     const d = this.index.docs[n] as IndexedDoc
-    const h: SearchHit = {
-      cid: d.cid,
-      score,
-      text: d.text,
-      snippet: makeSnippet(d.text, qset, this.tokenizer, this.sentences, DEFAULT_SNIPPET_CHARS),
-      tags: d.tags,
-      time: d.time,
-      capsule: d.capsule
-    }
+    const h = { cid: d.cid, score, text: d.text } as SearchHit
+    // The snippet is made on first read (most callers read a few of the hits they ask for);
+    // it is an enumerable property, so JSON and spreads include it.
+    let snippet: string | undefined
+    const make = (): string => (snippet ??= makeSnippet(d.text, qset, this.tokenizer, this.sentences, DEFAULT_SNIPPET_CHARS))
+    Object.defineProperty(h, 'snippet', { get: make, set: (v: string) => { snippet = v }, enumerable: true, configurable: true })
+    h.tags = d.tags
+    h.time = d.time
+    h.capsule = d.capsule
     if (d.title !== undefined) h.title = d.title
     if (d.uri !== undefined) h.uri = d.uri
     return h

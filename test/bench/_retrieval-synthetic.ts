@@ -20,7 +20,7 @@ export function syntheticCorpus (n: number, seed = 42): { docs: IndexedDoc[], qu
   const vocab: string[] = []
   const seen = new Set<string>()
   while (vocab.length < 30_000) {
-    const len = 1 + Math.floor(r() * 3)
+    const len = 2 + Math.floor(r() * 3)
     let w = ''
     for (let i = 0; i < len; i++) w += syll[Math.floor(r() * syll.length)]
     if (!seen.has(w)) { seen.add(w); vocab.push(w) }

@@ -13,7 +13,7 @@
 //   0x01 ‖ epoch (u32, big-endian) ‖ encryptContent(key, plaintext, aad = header ‖ context ‖ aad)
 
 import { CID } from 'multiformats/cid'
-import { EPOCH_TAG, MAX_TOKEN_BYTES } from './constants.js'
+import { EPOCH_TAG } from './constants.js'
 import { InvalidSignature, MalformedEnvelopeError, NotAReaderError, UnknownEpochError, DecryptionError } from './errors.js'
 import { decodeEnvelope, encodeEnvelope } from './envelope.js'
 import { decryptContent, encryptContent, generateContentKey } from './content.js'
@@ -26,6 +26,8 @@ const CIPHERTEXT_VERSION = 1
 const HEADER_BYTES = 5
 const MAX_EPOCH = 0xffff_ffff
 const MAX_READERS = 10_000
+// Each reader costs about 130 bytes (DID, 32-byte epk, 48-byte ct, CBOR framing).
+const MAX_EPOCH_BLOCK_BYTES = 4 * 1024 * 1024
 
 /** A signed epoch block. */
 export interface EpochBlock {
@@ -71,7 +73,7 @@ export function encodeEpochBlock (admin: Signer, id: string, epoch: number, read
  * @throws {InvalidSignature} when it is not signed by `expect.admin`
  */
 export async function decodeEpochBlock (bytes: Uint8Array, expect: { admin: string, id?: string, verifier?: SignatureVerifier }): Promise<EpochBlock> {
-  const env = decodeEnvelope(bytes, [EPOCH_TAG], MAX_TOKEN_BYTES * 16, MalformedEnvelopeError)
+  const env = decodeEnvelope(bytes, [EPOCH_TAG], MAX_EPOCH_BLOCK_BYTES, MalformedEnvelopeError)
   const p = env.payload
   if (!isMap(p) || unknownKeys(p, ['iss', 'id', 'epoch', 'readers']).length > 0) throw new MalformedEnvelopeError('bad epoch block fields')
   const { iss, id, epoch, readers } = p

@@ -31,7 +31,9 @@ function hasWebCryptoEd25519 (): Promise<boolean> {
     try {
       const subtle = globalThis.crypto?.subtle
       if (subtle === undefined) return false
-      const key = await subtle.importKey('raw', new Uint8Array(32).fill(0x11), { name: 'Ed25519' }, false, ['verify'])
+      // The encoding of the Ed25519 base point (RFC 8032 §5.1): a valid public key everywhere.
+      const basePoint = Uint8Array.of(0x58, ...new Array<number>(31).fill(0x66))
+      const key = await subtle.importKey('raw', basePoint, { name: 'Ed25519' }, false, ['verify'])
       await subtle.verify('Ed25519', key, new Uint8Array(64), new Uint8Array(1))
       return true
     } catch {
@@ -45,11 +47,12 @@ function hasWebCryptoEd25519 (): Promise<boolean> {
  * A verifier with its own cache of imported public keys (bounded; per object, so
  * many nodes in one process share nothing).
  */
-export function createSignatureVerifier (options: { maxKeys?: number } = {}): SignatureVerifier {
+export function createSignatureVerifier (options: { maxKeys?: number, webcrypto?: boolean } = {}): SignatureVerifier {
   const maxKeys = options.maxKeys ?? 4096
   // Imported keys, by DID; null for a DID that is not a usable Ed25519 did:key.
   const keys = new Map<string, CryptoKey | null>()
-  let native: boolean | undefined
+  // `webcrypto: false` forces @noble/ed25519 (differential tests; runtimes without Ed25519 WebCrypto).
+  let native: boolean | undefined = options.webcrypto === false ? false : undefined
 
   const importKey = async (did: string): Promise<CryptoKey | null> => {
     const known = keys.get(did)

@@ -8,6 +8,8 @@ import { nativeSigner, nativeVerifier } from './signatures/index.js'
 import { planExport, importCapsuleFile, verifyCapsuleFile, writeTo, type CapsuleSink, type CapsuleSource, type ExportOptions, type ExportResult, type FileReport, type ImportOptions as FileImportOptions, type ImportResult, type FilesComponents } from './files/index.js'
 import { forgetFrames, findForQuery, collectGarbage, type ForgetComponents, type ForgetQuery, type ForgetOptions, type ForgetResult, type GcOptions, type GcResult } from './forget/index.js'
 import { NodeSearch } from './search.js'
+import { Tokens, type ShareOptions, type TokenRecord } from './tokens/index.js'
+import type { Delegation, Invocation, TokenInput, ValidatedInvocation } from '../capabilities/index.js'
 import type { SearchHit, ContextResult } from './context/index.js'
 import type { ImportOptions, ImportReport, SourceRecord } from './capture/index.js'
 import { resolveHome, loadOrCreateIdentity } from './home/index.js'
@@ -30,6 +32,7 @@ export class VivimNode {
   readonly #capsules: Capsules
   readonly #listeners: CommitListener[] = []
   readonly #search: NodeSearch
+  readonly #tokens: Tokens
   readonly #now: () => number
   readonly #files: FilesComponents
   readonly #forget: ForgetComponents
@@ -51,6 +54,7 @@ export class VivimNode {
         for (const l of this.#listeners) await l(c)
       }
     })
+    this.#tokens = new Tokens({ store, refs: this.#capsules.refs, key })
     this.#search = new NodeSearch({ store, capsules: this.#capsules, isServable: (id) => this.isServable(id) })
     this.#now = now
     const signer = nativeSigner(key)
@@ -372,6 +376,60 @@ export class VivimNode {
         await this.#store.write({ blocks: [], puts: [{ sub: 'm', key: `source/${record.sha256}`, value: { ...record, imported: Date.now() } }] })
       }
     }, path, opts)
+  }
+
+  /**
+   * Delegates a capability on a capsule (UCAN 1.0) and returns the printable token bundle.
+   *
+   * @example
+   * ```ts
+   * const { token } = await node.share('notes', { to: 'did:key:z6Mk…', can: 'read', expires: nowSeconds() + 7 * 86400 })
+   * ```
+   * @throws {ShareForbiddenError} when this node may not share the capsule
+   */
+  async share (capsule: string, opts: ShareOptions): Promise<{ token: string, cid: string, record: TokenRecord }> {
+    this.#check()
+    return await this.#tokens.share(capsule, opts)
+  }
+
+  /** Stores a token bundle shared with this node (checked valid and addressed to it). */
+  async receiveTokens (bundle: string): Promise<TokenRecord[]> {
+    this.#check()
+    return await this.#tokens.receive(bundle)
+  }
+
+  /** Tokens this node issued and received. */
+  async tokens (): Promise<TokenRecord[]> {
+    this.#check()
+    return await this.#tokens.list()
+  }
+
+  /** Signs an invocation of `command` on a capsule shared with this node, for the node at `audience`. */
+  async invoke (capsule: string, command: string, audience: string, opts: { expiration?: number } = {}): Promise<{ invocation: Invocation, proofs: Delegation[] }> {
+    this.#check()
+    return await this.#tokens.invoke(capsule, command, audience, opts)
+  }
+
+  /** Revokes a token: every chain through it is refused from now on. */
+  async revoke (cid: string, opts: { reason?: string } = {}): Promise<{ revocation: string, revoked: string }> {
+    this.#check()
+    return await this.#tokens.revoke(cid, opts.reason)
+  }
+
+  /** Learns a revocation record signed by someone else. */
+  async learnRevocation (record: TokenInput): Promise<void> {
+    this.#check()
+    await this.#tokens.learnRevocation(record)
+  }
+
+  /**
+   * Checks a UCAN invocation addressed to this node for an operation on one of its capsules.
+   *
+   * @throws the UCAN error names: Expired, TooEarly, InvalidAudience, InvalidSubject, InvalidSignature, UnavailableProof, InvalidClaim, MatchError, Revoked
+   */
+  async authorize (invocation: TokenInput, check: { capsule: string, command: string, proofs?: TokenInput[], now?: number }): Promise<ValidatedInvocation> {
+    this.#check()
+    return await this.#tokens.authorize(invocation, check)
   }
 
   /** Re-hashes every block and checks every signature; names each problem. */

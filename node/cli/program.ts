@@ -4,6 +4,7 @@ import { registerFrameCommands } from './commands/frames.js'
 import { registerCapsuleCommands } from './commands/capsules.js'
 import { registerSearchCommands } from './commands/search.js'
 import { registerImportCommands } from './commands/import.js'
+import { registerTokenCommands } from './commands/tokens.js'
 import { registerFileCommands } from './commands/files.js'
 import { CliError } from './output.js'
 
@@ -22,6 +23,7 @@ export function createProgram (): Command {
   registerCapsuleCommands(program)
   registerSearchCommands(program)
   registerImportCommands(program)
+  registerTokenCommands(program)
   registerFileCommands(program)
   for (const c of program.commands) propagate(c)
   return program

@@ -28,6 +28,7 @@ export interface StoreBatch {
  *  - `m`: metadata (the write sequence number `seq`, import source records);
  *  - `q`: the write journal: per sequence number, the frames that batch added, so derived
  *    indexes catch up after a crash by replaying only what they missed;
+ *  - `k`: capability tokens issued, received and revoked (the token bytes are blocks in `b`);
  *  - `g`: forgotten frames (frame CID → capsule id): their blocks were deleted on purpose.
  * One database means one atomic batch per commit: blocks, indexes and the moved head
  * land together, fsynced, or not at all, so a crash at any instant leaves the previous
@@ -47,6 +48,7 @@ export class Store {
     m: Sub<any>
     g: Sub<string>
     q: Sub<any>
+    k: Sub<any>
   }
 
   /** blockstore-level over the same blocks, for Helia and tools that speak interface-blockstore. */
@@ -67,7 +69,8 @@ export class Store {
       u: sub<string>('u', 'utf8'),
       m: sub('m', 'json'),
       g: sub<string>('g', 'utf8'),
-      q: sub('q', 'json')
+      q: sub('q', 'json'),
+      k: sub('k', 'json')
     }
     this.blockstore = new LevelBlockstore(this.subs.b as any)
   }
@@ -171,7 +174,7 @@ export class Store {
 
 const utf8 = new TextEncoder()
 const EMPTY = new Uint8Array(0)
-const JSON_SUBS = new Set(['r', 'c', 'm', 'q'])
+const JSON_SUBS = new Set(['r', 'c', 'm', 'q', 'k'])
 
 function encodeValue (sub: string, value: unknown): Uint8Array {
   if (value instanceof Uint8Array) return value

@@ -11,8 +11,8 @@ import { MAX_RECORD_BYTES } from './constants.js'
 import { isObj } from './_util.js'
 
 export interface RecordOptions {
-  /** Stream this key's array of a top-level object. */
-  arrayKey?: string
+  /** Stream this key's array of a top-level object (or each listed key's). */
+  arrayKey?: string | string[]
 }
 
 /** Turns one failure into a skip item. */
@@ -26,7 +26,7 @@ export async function * streamConversations (
   source: Source,
   ctx: ImportContext,
   opts: RecordOptions,
-  convert: (raw: unknown, index: number) => Conversation | Conversation[] | undefined
+  convert: (raw: unknown, index: number, key?: string) => Conversation | Conversation[] | undefined
 ): AsyncGenerator<ImportItem> {
   for await (const rec of streamJsonRecords(source.chunks(ctx.signal), { arrayKey: opts.arrayKey, maxRecordBytes: MAX_RECORD_BYTES, onBytes: ctx.onBytes, signal: ctx.signal })) {
     if (rec.error !== undefined) {
@@ -35,7 +35,7 @@ export async function * streamConversations (
     }
     let out: Conversation | Conversation[] | undefined
     try {
-      out = convert(rec.value, rec.index)
+      out = convert(rec.value, rec.index, rec.key)
     } catch (err) {
       yield skipItem(rec.index, err, rec.byte)
       continue

@@ -16,8 +16,8 @@
 import { InvalidRecordJsonError, MalformedExportError, RecordTooLargeError } from './errors.js'
 
 export interface JsonStreamOptions {
-  /** For a top-level object: stream the elements of this key's array. */
-  arrayKey?: string
+  /** For a top-level object: stream the elements of this key's array (or of each listed key's). */
+  arrayKey?: string | string[]
   /** false: only verify structure, yield nothing. */
   collect?: boolean
   maxRecordBytes: number
@@ -28,6 +28,8 @@ export interface JsonStreamOptions {
 export interface JsonRecord {
   index: number
   byte: number
+  /** The top-level key whose array the record came from (arrayKey mode). */
+  key?: string
   value?: unknown
   error?: Error
 }
@@ -73,6 +75,8 @@ export async function * streamJsonRecords (chunks: AsyncIterable<Uint8Array>, op
   // the array being streamed: its depth (stack length inside it), or -1
   let targetDepth = -1
   let targetDone = false
+  let targetKey: string | undefined
+  const keys = opts.arrayKey === undefined ? undefined : new Set(Array.isArray(opts.arrayKey) ? opts.arrayKey : [opts.arrayKey])
   // key tracking in a top-level object
   let expectKey = false
   let keyBytes: number[] | undefined
@@ -102,9 +106,11 @@ export async function * streamJsonRecords (chunks: AsyncIterable<Uint8Array>, op
     if (elTooBig) {
       return { index: i, byte: elStart, error: new RecordTooLargeError(`record ${i} at byte ${elStart} exceeds ${opts.maxRecordBytes} bytes`) }
     }
-    if (!collect) return { index: i, byte: elStart }
+    if (!collect) return { index: i, byte: elStart, key: targetKey }
     elParts.push(buf.subarray(elChunkFrom, end))
-    return parseRecord(elParts, i, elStart)
+    const rec = parseRecord(elParts, i, elStart)
+    if (targetKey !== undefined) rec.key = targetKey
+    return rec
   }
 
   for await (const chunk of chunks) {
@@ -156,7 +162,7 @@ export async function * streamJsonRecords (chunks: AsyncIterable<Uint8Array>, op
         } else if (b === OPEN_BRACE) {
           topKind = b
           expectKey = true
-          if (opts.arrayKey === undefined) {
+          if (keys === undefined) {
             wholeObject = true
             elStart = offset + i
             elChunkFrom = i
@@ -190,8 +196,10 @@ export async function * streamJsonRecords (chunks: AsyncIterable<Uint8Array>, op
       }
       if (b === OPEN_BRACE || b === OPEN_BRACKET) {
         if (depth >= MAX_DEPTH) throw new MalformedExportError(`nesting deeper than ${MAX_DEPTH} at byte ${offset + i}`, offset + i)
-        if (b === OPEN_BRACKET && depth === 1 && topKind === OPEN_BRACE && opts.arrayKey !== undefined && lastKey === opts.arrayKey && targetDepth < 0) {
+        if (b === OPEN_BRACKET && depth === 1 && topKind === OPEN_BRACE && keys !== undefined && lastKey !== undefined && keys.has(lastKey)) {
           targetDepth = 2
+          targetDone = false
+          targetKey = lastKey
         }
         stack.push(b)
         continue
@@ -201,7 +209,10 @@ export async function * streamJsonRecords (chunks: AsyncIterable<Uint8Array>, op
         if ((b === CLOSE_BRACE && open !== OPEN_BRACE) || (b === CLOSE_BRACKET && open !== OPEN_BRACKET)) {
           throw new MalformedExportError(`mismatched bracket at byte ${offset + i}`, offset + i)
         }
-        if (stack.length < targetDepth) targetDone = true
+        if (stack.length < targetDepth) {
+          targetDone = true
+          if (topKind === OPEN_BRACE) targetDepth = -1
+        }
         if (stack.length === 0) {
           ended = true
           if (wholeObject) {

@@ -20,6 +20,7 @@ export interface CitationSource {
 const PUA_TOKEN = /\ue200([^\ue200\ue201]*)\ue201/g
 const PUA_STRAY = /[\ue200-\ue2ff]/g
 const BRACKET_CITE = /【([^【】]{0,200})】/g
+const GROK_RENDER = /<grok:render\b([^>]{0,2000})>([\s\S]{0,4000}?)<\/grok:render>/g
 
 /** Removes inline citation markup, returning clean text and the citations/entities found. */
 export function extractInline (text: string, src: CitationSource = {}): { text: string, parts: Part[] } {
@@ -51,6 +52,11 @@ export function extractInline (text: string, src: CitationSource = {}): { text: 
     } else {
       parts.push({ type: 'citation', ref: fields.join(' ').trim() })
     }
+    return ''
+  })
+  // Grok inline cards: <grok:render card_id="…" …><argument …>…</argument></grok:render>
+  out = out.replace(GROK_RENDER, (_w, attrs: string, inner: string) => {
+    parts.push({ type: 'citation', ref: attr(attrs, 'card_id') ?? inner.replace(/<[^>]+>/g, ' ').trim() })
     return ''
   })
   let n = 0
@@ -107,7 +113,6 @@ const RULES: BlockRule[] = [
     re: /<(antArtifact|xaiArtifact)\b([^>]*)>([\s\S]*?)<\/\1>/y,
     make: m => ({ type: 'artifact', id: attr(m[2], 'identifier') ?? attr(m[2], 'artifact_id') ?? attr(m[2], 'id'), title: attr(m[2], 'title'), mime: attr(m[2], 'type') ?? attr(m[2], 'contentType'), language: attr(m[2], 'language'), text: m[3].replace(/^\n/, '').replace(/\n$/, '') })
   },
-  { re: /<grok:render\b([^>]*)>([\s\S]*?)<\/grok:render>/y, make: m => ({ type: 'citation', ref: attr(m[1], 'card_id') ?? m[2].replace(/<[^>]+>/g, ' ').trim() }) },
   {
     re: /<details\b([^>]*\btype="reasoning"[^>]*)>\s*(?:<summary>([\s\S]*?)<\/summary>)?([\s\S]*?)<\/details>/y,
     make: m => ({ type: 'reasoning', summary: m[2]?.trim(), text: m[3].split('\n').map(l => l.replace(/^>\s?/, '')).join('\n').trim() })
@@ -120,7 +125,7 @@ const RULES: BlockRule[] = [
   { re: /```([^\n`]*)\n([\s\S]*?)\n?```/y, make: m => ({ type: 'code', language: m[1].trim() === '' ? undefined : m[1].trim(), text: m[2] }) }
 ]
 
-const BLOCK_START = /<antThinking>|<think(?:ing)?>|<antArtifact\b|<xaiArtifact\b|<grok:render\b|<details\b|:::writing\{|```/g
+const BLOCK_START = /<antThinking>|<think(?:ing)?>|<antArtifact\b|<xaiArtifact\b|<details\b|:::writing\{|```/g
 
 /**
  * Splits message text into typed parts. Text between blocks stays text (with

@@ -36,7 +36,7 @@ export const IMPORTERS: Readonly<Partial<Record<ExportFormat, Importer>>> = {
 }
 
 /** How a format is checked as a whole before anything is stored. */
-export type Structure = { kind: 'json', arrayKey?: string } | { kind: 'lines' } | { kind: 'whole' }
+export type Structure = { kind: 'json', arrayKey?: string | string[] } | { kind: 'lines' } | { kind: 'whole' }
 
 export const STRUCTURE: Readonly<Record<ExportFormat, Structure>> = {
   chatgpt: { kind: 'json' },
@@ -48,7 +48,7 @@ export const STRUCTURE: Readonly<Record<ExportFormat, Structure>> = {
   gemini: { kind: 'json' },
   'gemini-html': { kind: 'whole' },
   aistudio: { kind: 'json' },
-  grok: { kind: 'json', arrayKey: 'conversations' },
+  grok: { kind: 'json', arrayKey: ['conversations', 'media_posts'] },
   deepseek: { kind: 'json' },
   openwebui: { kind: 'json' },
   'openai-messages': { kind: 'lines' },

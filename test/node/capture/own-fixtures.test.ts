@@ -23,6 +23,7 @@ describe('capture: own fixtures', () => {
     ['gemini-myactivity.html', 'gemini-html'],
     ['aistudio-prompt.json', 'aistudio'],
     ['grok-mongo-dates.json', 'grok'],
+    ['grok-flat-imagine.json', 'grok'],
     ['deepseek-api-history.json', 'deepseek'],
     ['openwebui-export.json', 'openwebui'],
     ['openai-tools.jsonl', 'openai-messages'],
@@ -206,6 +207,17 @@ describe('capture: own fixtures', () => {
     expect(sink.main()[1].tags?.model).toBe('grok-4')
     expect(sink.main()[1].text).not.toMatch(/grok:render|xaiArtifact/)
     expect(sink.branches().map(x => [x.uri, x.branch, x.tags?.model])).toEqual([['grok://g-1/r-2', 'g-1/1', 'grok-3']])
+  })
+
+  it('Grok without parent links: time order, human first on ties; cards resolved; Imagine posts streamed', async () => {
+    const sink = new MemorySink()
+    const r = await importFile(sink, f('grok-flat-imagine.json'))
+    expect(r).toMatchObject({ conversations: 2, messages: 4, branches: 0 })
+    const [q, a, prompt, media] = sink.all()
+    expect([q.uri, q.role, q.text]).toEqual(['grok://g-flat/a', 'user', 'How strong are ants?\n\n[file: prod-mc-asset-server/asset-9/content]'])
+    expect([a.uri, a.role, a.text]).toEqual(['grok://g-flat/b', 'assistant', 'Ants lift fifty times their weight.'])
+    expect(JSON.parse(a.tags?.citations ?? '[]')).toEqual([{ url: 'https://en.wikipedia.org/wiki/Ant', title: 'Ant - Wikipedia', ref: 'card-1' }])
+    expect([prompt.uri, prompt.text, media.tags?.parts, iso(media.time)]).toEqual(['grok://imagine%2Fpost-1/prompt', 'a cat in a teacup', 'image', '2026-02-02T10:00:00.000Z'])
   })
 
   it('DeepSeek API capture: integer ids, edit roots, current_message_id', async () => {

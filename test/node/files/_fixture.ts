@@ -7,6 +7,9 @@ export interface Opened { node: VivimNode, home: string, close: () => Promise<vo
 export async function openNode (now?: () => number): Promise<Opened> {
   const home = await tempHome('vivim-files-')
   const node = await createNode({ home, network: false, now })
+  // The search index settles in the background after open (it may write its state): wait for it,
+  // so a store digest taken next sees only what the test does.
+  await node.search('settle')
   return { node, home, close: async () => { await node.stop(); await removeHome(home) } }
 }
 

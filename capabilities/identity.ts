@@ -145,11 +145,12 @@ export function publicKeyFromDid (did: string): Uint8Array {
   return bytes.subarray(2)
 }
 
-/** True when `signature` is `did`'s Ed25519 signature of `message`; false for any malformed input. */
+/** True when `signature` is `did`'s Ed25519 signature of `message` (strict RFC 8032); false for any malformed input. */
 export function verifyDidSignature (did: string, message: Uint8Array, signature: Uint8Array): boolean {
   try {
     if (!(signature instanceof Uint8Array) || signature.length !== 64) return false
-    return ed.verify(signature, message, publicKeyFromDid(did))
+    // Strict RFC 8032 acceptance (no ZIP-215 leniency), as OpenSSL and WebCrypto verify.
+    return ed.verify(signature, message, publicKeyFromDid(did), { zip215: false })
   } catch {
     return false
   }

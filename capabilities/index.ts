@@ -6,6 +6,20 @@
  * validation with a verified-proof cache) and end-to-end encryption (content
  * encryption, key wrapping, per-epoch content keys).
  *
+ * Decisions, each explained where it is implemented:
+ * - X25519 from Ed25519 by the birational map (`toMontgomery` / `toMontgomerySecret`,
+ *   as libsodium does), not HKDF: a reader's encryption key follows from their DID,
+ *   so sharing needs nothing but the DID (identity.ts).
+ * - Tokens follow the 1.0.0 fixtures: tags `ucan/dlg@1.0.0` / `ucan/inv@1.0.0`
+ *   (rc.1 tags accepted on decode), varsig header `34 01 ed01 ed01 13 71`, proofs
+ *   listed root first, signatures checked over the received bytes (envelope.ts).
+ * - A capsule is not a UCAN subject (a subject must be a DID that roots the chain):
+ *   the subject is the owner's DID and the capsule is named by the policy
+ *   `["==", ".capsule", id]` and `args.capsule`; circles likewise with `.circle` (issue.ts).
+ * - Revocations are `/ucan/revoke` invocations, so they are blocks any UCAN
+ *   implementation reads; they count when issued at or above the revoked link (revocation.ts).
+ * - Validators, caches, revocation stores and verifiers are objects: no module state.
+ *
  * @example
  * ```ts
  * import { Ed25519Key, delegate, invoke, createValidator, CAPSULE_READ } from './capabilities/index.js'

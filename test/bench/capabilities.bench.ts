@@ -10,10 +10,10 @@
 // expectations are still checked on every call. Peers on the same data: raw
 // WebCrypto Ed25519 verifies (the floor of a cold check) and node:crypto's
 // ChaCha20-Poly1305 (native, 96-bit nonces) next to our XChaCha20-Poly1305 (@noble/ciphers).
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createPublicKey, randomBytes, verify as nodeVerify, type KeyObject } from 'node:crypto'
 import { sha256 } from '@noble/hashes/sha2.js'
 import {
-  CAPSULE_READ, Ed25519Key, createValidator, decryptContent, delegate, encryptContent, generateContentKey, invoke,
+  CAPSULE_READ, Ed25519Key, publicKeyFromDid, type SignatureVerifier, createValidator, decryptContent, delegate, encryptContent, generateContentKey, invoke,
   type Delegation, type Invocation
 } from '../../capabilities/index.js'
 import { median, percentile, writeResults } from './_util.js'
@@ -47,6 +47,21 @@ function mbps (bytes: number, iterations: number, op: () => void): number {
   const t0 = performance.now()
   for (let i = 0; i < iterations; i++) op()
   return (bytes * iterations) / 1e6 / ((performance.now() - t0) / 1000)
+}
+
+/** A node:crypto verifier (async, on the libuv pool): what node/ may inject through `verifier`. */
+function nodeCryptoVerifier (): SignatureVerifier {
+  const keys = new Map<string, KeyObject>()
+  return {
+    async verify (did, message, signature) {
+      let key = keys.get(did)
+      if (key === undefined) {
+        key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKeyFromDid(did)).toString('base64url') }, format: 'jwk' })
+        keys.set(did, key)
+      }
+      return await new Promise<boolean>(resolve => nodeVerify(null, message, key, signature, (err, ok) => resolve(err === null && ok)))
+    }
+  }
 }
 
 const fmt = (x: number): string => x >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1)
@@ -106,6 +121,22 @@ export async function run (args: string[]): Promise<void> {
     rows.push([`chain of ${depth} delegation${depth > 1 ? 's' : ''} + invocation`, String(depth + 1), fmt(median(coldSeq)), fmt(median(coldPar)), fmt(median(coldBytes)), fmt(median(cached)), fmt(median(floor16) / (depth + 1))])
   }
   results.chains = chains
+
+  // The same cold 3-deep check with node:crypto injected as the verifier (a node/ option).
+  {
+    const pool = Array.from({ length: 64 }, (_, i) => makeChain(3, `d3-${i}`))
+    const v = createValidator({ cache: false, now: () => NOW, verifier: nodeCryptoVerifier() })
+    for (const c of pool) await v.validateInvocation(c.inv, { proofs: c.proofs })
+    const seq: number[] = []
+    const par: number[] = []
+    const n = quick ? 300 : 2400
+    for (let r = 0; r < runs; r++) {
+      seq.push(await rate(n, 1, async i => { const c = pool[i % 64]; await v.validateInvocation(c.inv, { proofs: c.proofs }) }))
+      par.push(await rate(n, INFLIGHT, async i => { const c = pool[i % 64]; await v.validateInvocation(c.inv, { proofs: c.proofs }) }))
+    }
+    results.depth3NodeCryptoVerifier = { coldSequentialPerSec: median(seq), coldInflightPerSec: median(par) }
+    rows.push(['  same, node:crypto verifier injected', '4', fmt(median(seq)), fmt(median(par)), '-', '-', '-'])
+  }
 
   // Encryption throughput.
   const ck32 = generateContentKey()

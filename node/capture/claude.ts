@@ -47,6 +47,11 @@ function blockParts (b: Obj): Part[] {
       if ((name === 'artifacts' || name === 'create_artifact') && content !== undefined) {
         return [{ type: 'artifact', id: str(input?.id), title: str(input?.title), mime: str(input?.type), language: str(input?.language), text: content }]
       }
+      // newer artifacts: files written by the create_file tool
+      const fileText = str(input?.file_text)
+      if (name === 'create_file' && fileText !== undefined) {
+        return [{ type: 'artifact', id: str(input?.path), title: str(input?.path)?.split('/').pop() ?? str(input?.description), text: fileText }]
+      }
       return [{ type: 'tool-call', name, id: str(b.id), input: jsonOrString(b.input) }]
     }
     case 'tool_result':

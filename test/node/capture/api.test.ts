@@ -123,7 +123,7 @@ describe('capture API', () => {
       const r = await importFile(sink, tmp)
       expect(r.format).toBe('folder')
       expect(r.files?.map(p => p.slice(tmp.length + 1))).toEqual(['conversations.json', 'memories.json', 'projects/garden.json'])
-      expect(r).toMatchObject({ conversations: 5, messages: 11, added: 11 })
+      expect(r).toMatchObject({ conversations: 5, messages: 12, added: 12 })
       expect(r.skipped).toEqual([expect.objectContaining({ file: join(tmp, 'conversations-000.json'), error: 'MalformedExportError' })])
       expect(sink.sources.map(s => s.format)).toEqual(['claude', 'claude-memories', 'claude-projects'])
     } finally {

@@ -144,8 +144,10 @@ export class EpochKeyring {
    *
    * @throws {MalformedEnvelopeError} {InvalidSignature} for a bad block
    */
-  static async open (o: { id: string, admin: string, reader: KeyAgreement, blocks: Iterable<Uint8Array>, verifier?: SignatureVerifier }): Promise<EpochKeyring> {
-    const ring = new EpochKeyring(o.id, undefined)
+  static async open (o: { id: string, admin: string, reader: KeyAgreement | (Signer & KeyAgreement), blocks: Iterable<Uint8Array>, verifier?: SignatureVerifier }): Promise<EpochKeyring> {
+    // The admin reopening its own keyring (after a restart) keeps the right to rotate and add readers.
+    const asAdmin = o.reader.did === o.admin && typeof (o.reader as Partial<Signer>).sign === 'function' ? o.reader as Signer & KeyAgreement : undefined
+    const ring = new EpochKeyring(o.id, asAdmin)
     const verifier = o.verifier ?? createSignatureVerifier()
     for (const bytes of o.blocks) {
       const block = await decodeEpochBlock(bytes, { admin: o.admin, id: o.id, verifier })

@@ -77,6 +77,10 @@ export interface ChainCheck {
   now?: number
 }
 
+/** Replay set: prune expired entries from this size; never hold more than SEEN_MAX. */
+const SEEN_PRUNE_AT = 10_000
+const SEEN_MAX = 100_000
+
 function sameDid (a: string | null, b: string | null): boolean {
   if (a === b) return true
   if (a === null || b === null) return false
@@ -302,11 +306,14 @@ export class Validator {
   }
 
   #markSeen (inv: Invocation, now: number): void {
-    // Forget entries whose invocation has expired (they can no longer be replayed).
-    if (this.#seen.size > 10_000) {
+    if (this.#seen.has(inv.id)) throw new Replayed(`invocation ${inv.id} was already used`)
+    // Forget entries whose invocation has expired: they can no longer be replayed.
+    if (this.#seen.size >= SEEN_PRUNE_AT) {
       for (const [id, exp] of this.#seen) if (exp !== null && exp < now) this.#seen.delete(id)
     }
-    if (this.#seen.has(inv.id)) throw new Replayed(`invocation ${inv.id} was already used`)
+    // Still full: drop the oldest. Only invocations without `exp` can be affected,
+    // which is why invocations used with `once` should expire (invoke() sets 5 minutes).
+    while (this.#seen.size >= SEEN_MAX) this.#seen.delete(this.#seen.keys().next().value as string)
     this.#seen.set(inv.id, inv.payload.exp)
   }
 }

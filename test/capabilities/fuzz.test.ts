@@ -250,6 +250,24 @@ describe('hostile types', () => {
 
 const key32 = new Uint8Array(32)
 
+describe('hostile sizes', () => {
+  it('deep nesting, oversize tokens and big policies fail fast with typed errors', async () => {
+    const v = createValidator({ now: () => NOW })
+    const deep = new Uint8Array(60_000).fill(0x81) // 60,000 nested arrays: would overflow a recursive decoder
+    deep[0] = 0x82
+    let t = performance.now()
+    expect(await nameOfAsync(() => v.validateInvocation(deep))).toBe('MalformedToken')
+    expect(await nameOfAsync(() => v.validateInvocation(new Uint8Array(64 * 1024 + 1).fill(0x82)))).toBe('MalformedToken')
+    expect(performance.now() - t).toBeLessThan(2000)
+    // A wide args list under a quantifier, and a pathological glob: linear, not exponential.
+    const pol = parsePolicy([['all', '.xs', ['like', '.', 'a*a*a*a*a*a*a*a*b']]])
+    const xs = Array.from({ length: 2000 }, () => 'a'.repeat(200))
+    t = performance.now()
+    expect(matchPolicy(pol, { xs })).toBe(false)
+    expect(performance.now() - t).toBeLessThan(1000)
+  })
+})
+
 describe('fuzz total', () => {
   it('ran at least 10,000 malformed or mutated tokens and key envelopes', () => {
     console.log(`fuzz: ${total} cases, seed ${SEED}`)

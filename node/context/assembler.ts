@@ -75,7 +75,7 @@ export async function assembleContext (message: string, options: AssembleOptions
     identity,
     preferences: byRelevance(prefs),
     topics: byRelevance([...projects, ...ideas]).filter((it, i) => i < 3 || relevance(it, msg) > 0),
-    entities: byRelevance(people).filter((it, i) => i < 3 || relevance(it, msg) > 0),
+    entities: byRelevance(people.map(u => ({ text: u.text, cid: u.cid, uri: u.uri, time: u.time, title: u.subject }))).filter((it, i) => i < 3 || relevance(it, msg) > 0),
     related,
     retrieval,
     recent: recent.map(d => ({ text: d.text, cid: d.cid, uri: d.uri, time: d.time, role: d.role })),
@@ -83,14 +83,16 @@ export async function assembleContext (message: string, options: AssembleOptions
   }
 
   // Remove duplicates: a frame (or the same text) appears once, in the layer of highest priority.
+  // Same CID, same text, or text contained in an item already kept (a unit quoting a turn).
   const seenCid = new Set<string>()
-  const seenText = new Set<string>()
+  const kept: string[] = []
   for (const name of DEFAULT_PRIORITY) {
     candidates[name] = candidates[name].filter(it => {
       const key = it.text.trim().toLowerCase().replace(/\s+/g, ' ')
-      if ((it.cid !== undefined && seenCid.has(it.cid)) || (name !== 'message' && seenText.has(key)) || key === '') return false
+      if (key === '' || (it.cid !== undefined && seenCid.has(it.cid))) return false
+      if (name !== 'message' && kept.some(k => k.includes(key))) return false
       if (it.cid !== undefined) seenCid.add(it.cid)
-      seenText.add(key)
+      if (name !== 'message') kept.push(key)
       return true
     })
   }

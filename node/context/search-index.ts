@@ -78,7 +78,11 @@ class LocalSearchIndex implements SearchIndex {
     await this.serial(async () => {
       checkAbort(options.signal)
       const analysed = docs.map(d => { checkDoc(d); return [d, this.index.analyze(d)] as [IndexedDoc, DocTerms] })
-      const vecs = await this.embedDocs(docs, options.signal)
+      // Docs whose vectors failed earlier are retried along with new ones, a batch at a time.
+      const fresh = new Set(docs.map(d => d.cid))
+      const retry = [...this.pending].filter(c => !fresh.has(c)).slice(0, DEFAULT_EMBED_BATCH)
+        .map(c => this.index.docs[this.index.byCid.get(c) ?? -1]).filter((d): d is IndexedDoc => d !== undefined)
+      const vecs = await this.embedDocs([...docs, ...retry], options.signal)
       const count = this.index.live + docs.filter(d => !this.index.byCid.has(d.cid)).length
       if (this.store !== undefined) {
         const s = this.store
@@ -89,6 +93,11 @@ class LocalSearchIndex implements SearchIndex {
         await s.meta.parent.batch(ops as never)
       } else if (options.mark !== undefined) this.info.mark = options.mark
       for (const [d, dt] of analysed) this.put(d, dt, vecs.get(d.cid))
+      for (const d of retry) {
+        const v = vecs.get(d.cid)
+        const n = this.index.byCid.get(d.cid)
+        if (v !== undefined && n !== undefined) { this.vectors?.set(n, v); this.pending.delete(d.cid) }
+      }
     })
   }
 

@@ -8,7 +8,7 @@ const RULES: Array<{ type: UnitType, re: RegExp, confidence: number }> = [
   { type: 'fact', re: /\b(i'm|i am|i was|i work|i worked|i live|i lived|i moved|i have|i've got|i got|i graduated|i study|i studied|i joined|i lost|i bought|i adopted|i started)\b|\bmy\s+(name|job|birthday|age|home|wife|husband|partner|son|daughter|kids?|dog|cat|mom|dad|mother|father|sister|brother)\b/i, confidence: 0.5 }
 ]
 
-const RELATION = /\bmy\s+(wife|husband|partner|boyfriend|girlfriend|friend|best friend|son|daughter|mom|dad|mother|father|sister|brother|boss|colleague|coworker|teacher|mentor|grandma|grandpa|cousin|neighbou?r)\s*,?\s+([A-Z][\p{L}'-]+)/gu
+const RELATION = /\b[Mm]y\s+(wife|husband|partner|boyfriend|girlfriend|friend|best friend|son|daughter|mom|dad|mother|father|sister|brother|boss|colleague|coworker|teacher|mentor|grandma|grandpa|cousin|neighbou?r)\s*,?\s+([A-Z][\p{L}'-]+)/gu
 const NAMED = /\b(?:with|met|meet|named|called|told|and)\s+([A-Z][\p{L}'-]{2,})\b/gu
 const NOT_NAMES = new Set(['I', 'The', 'This', 'That', 'It', 'My', 'We', 'They', 'He', 'She', 'You', 'Thanks', 'Yes', 'No', 'Hey', 'Wow', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday', 'January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'])
 const CODE = /```[\s\S]*?```|^( {4}|\t)\S.*$/m
@@ -24,7 +24,7 @@ export function extractUnits (docs: Iterable<IndexedDoc>): MemoryUnit[] {
   const sentences = new Intl.Segmenter('und', { granularity: 'sentence' })
   const seen = new Set<string>()
   const push = (u: MemoryUnit): void => {
-    const key = `${u.type}\u0000${u.subject ?? ''}\u0000${u.text.toLowerCase()}`
+    const key = `${u.type}\u0000${u.text.toLowerCase()}`
     if (seen.has(key)) return
     seen.add(key)
     out.push(u)
@@ -39,9 +39,9 @@ export function extractUnits (docs: Iterable<IndexedDoc>): MemoryUnit[] {
       if (text.length < 8 || text.endsWith('?')) continue
       const rule = RULES.find(r => r.re.test(text))
       if (rule !== undefined) push({ ...base, type: rule.type, text, subject: d.role, confidence: rule.confidence })
-      for (const m of text.matchAll(RELATION)) push({ ...base, type: 'person', text: `${m[2]} (${m[1]}): ${text}`, subject: m[2], confidence: 0.8 })
+      for (const m of text.matchAll(RELATION)) push({ ...base, type: 'person', text, subject: `${m[2]} (${m[1]})`, confidence: 0.8 })
       for (const m of text.matchAll(NAMED)) {
-        if (!NOT_NAMES.has(m[1])) push({ ...base, type: 'person', text: `${m[1]}: ${text}`, subject: m[1], confidence: 0.4 })
+        if (!NOT_NAMES.has(m[1]) && !text.startsWith(m[1])) push({ ...base, type: 'person', text, subject: m[1], confidence: 0.4 })
       }
     }
   }

@@ -23,6 +23,7 @@
 
 import type { CID } from 'multiformats/cid'
 import { VerifiedCache, type ChainSummary } from './cache.js'
+import { MAX_PROOFS } from './constants.js'
 import { commandGrants } from './command.js'
 import { Expired, InvalidAudience, InvalidClaim, InvalidSignature, InvalidSubject, MalformedToken, MatchError, Replayed, Revoked, TooEarly, UnavailableProof } from './errors.js'
 import { matchPolicy } from './policy.js'
@@ -80,6 +81,8 @@ export interface ChainCheck {
 /** Replay set: prune expired entries from this size; never hold more than SEEN_MAX. */
 const SEEN_PRUNE_AT = 10_000
 const SEEN_MAX = 100_000
+/** Most proofs accepted alongside one invocation (twice the most it may name). */
+const MAX_SUPPLIED_PROOFS = 2 * MAX_PROOFS
 
 function sameDid (a: string | null, b: string | null): boolean {
   if (a === b) return true
@@ -221,6 +224,8 @@ export class Validator {
     const byId = new Map<string, Token>()
     if (supplied !== undefined) {
       for (const p of supplied) {
+        // Proofs come from peers: bound the work before decoding them.
+        if (byId.size >= MAX_SUPPLIED_PROOFS) throw new MalformedToken('too many proofs supplied')
         const t = toToken(p)
         byId.set(t.id, t)
       }

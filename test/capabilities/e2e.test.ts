@@ -174,6 +174,15 @@ describe('epoch keyring', () => {
     }
   })
 
+  it('the owner reopens its keyring from the published blocks, with admin rights', async () => {
+    const ring = EpochKeyring.create({ id: CAPSULE, admin: owner, readers: [bob.did, carol.did] })
+    const box = ring.encrypt(enc.encode('kept'))
+    const again = await EpochKeyring.open({ id: CAPSULE, admin: owner.did, reader: owner, blocks: ring.blocks().map(b => b.bytes) })
+    expect(new TextDecoder().decode(again.decrypt(box))).toBe('kept')
+    const next = again.rotate({ remove: [carol.did] })
+    expect([...next.readers.keys()].sort()).toEqual([owner.did, bob.did].sort())
+  })
+
   it('a reader\'s view cannot rotate or add readers', async () => {
     const ring = EpochKeyring.create({ id: CAPSULE, admin: owner, readers: [bob.did] })
     const bobs = await EpochKeyring.open({ id: CAPSULE, admin: owner.did, reader: bob, blocks: ring.blocks().map(b => b.bytes) })

@@ -6,7 +6,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import type { CaptureSink, ImportOptions, ImportReport } from './interface.js'
+import type { CaptureSink, ImportOptions, ImportReport, Source } from './interface.js'
 import { fileSource } from './_source.js'
 import { importSource } from './_import.js'
 import { IMPORTER_VERSION } from './constants.js'
@@ -14,7 +14,7 @@ import { NotAnExportError, UnreadableFileError } from './errors.js'
 import { sha256Hex } from './_util.js'
 
 /** Files of an unzipped export that hold conversations or memory. */
-const EXPORT_FILE = /^(conversations(-\d+)?\.json|projects\.json|memories\.json|MyActivity\.json|prod-grok-backend\.json|.*\.jsonl)$/i
+export const EXPORT_FILE = /^(conversations(-\d+)?\.json|projects\.json|memories\.json|MyActivity\.json|prod-grok-backend\.json|.*\.jsonl)$/i
 
 function merge (reports: ImportReport[], files: string[], format: ImportReport['format'], sha: string): ImportReport {
   const out: ImportReport = { format, importer: reports[0]?.importer ?? 'folder', version: IMPORTER_VERSION, sourceSha256: sha, conversations: 0, messages: 0, added: 0, alreadyPresent: 0, branches: 0, skipped: [], files }
@@ -29,28 +29,39 @@ function merge (reports: ImportReport[], files: string[], format: ImportReport['
   return out
 }
 
-async function importList (sink: CaptureSink, paths: string[], opts: ImportOptions, format: ImportReport['format']): Promise<ImportReport> {
-  if (paths.length === 0) throw new NotAnExportError('the folder holds no export file')
+/** One file of a multi-file export, opened on demand (a path on disk or a zip entry). */
+export interface ExportPart {
+  name: string
+  open: () => Promise<Source>
+}
+
+/** Imports several files: a file that fails as a whole is reported and the others still imported. */
+export async function importParts (sink: CaptureSink, parts: ExportPart[], opts: ImportOptions, format: ImportReport['format']): Promise<ImportReport> {
+  if (parts.length === 0) throw new NotAnExportError('the folder holds no export file')
   const reports: ImportReport[] = []
   const failed: ImportReport['skipped'] = []
   const done: string[] = []
-  for (const [i, p] of paths.entries()) {
+  for (const [i, part] of parts.entries()) {
     try {
-      const r = await importSource(sink, await fileSource(p), opts)
-      for (const s of r.skipped) s.file = p
+      const r = await importSource(sink, await part.open(), opts)
+      for (const s of r.skipped) s.file = part.name
       reports.push(r)
-      done.push(p)
+      done.push(part.name)
     } catch (err) {
-      // a file that fails as a whole stored nothing; the folder's other files still count
+      // a file that fails as a whole stored nothing; the export's other files still count
       const e = err as Error
       if (e.name === 'AbortError' || e.name === 'InvalidParametersError') throw err
-      failed.push({ position: i, file: p, error: e.name, reason: e.message })
+      failed.push({ position: i, file: part.name, error: e.name, reason: e.message })
     }
   }
-  if (reports.length === 0) throw new NotAnExportError(`no file of the folder could be imported (${failed.map(f => f.error).join(', ')})`)
+  if (reports.length === 0) throw new NotAnExportError(`no file of the export could be imported (${failed.map(f => f.error).join(', ')})`)
   const out = merge(reports, done, format, sha256Hex(reports.map(r => r.sourceSha256).join('\n')))
   out.skipped.push(...failed)
   return out
+}
+
+async function importList (sink: CaptureSink, paths: string[], opts: ImportOptions, format: ImportReport['format']): Promise<ImportReport> {
+  return importParts(sink, paths.map(p => ({ name: p, open: async () => fileSource(p) })), opts, format)
 }
 
 /** Imports the split ChatGPT export that a manifest lists (or its siblings `conversations-NNN.json`). */

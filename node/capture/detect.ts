@@ -69,6 +69,8 @@ export function detectFromHead (bytes: Uint8Array, complete: boolean): ExportFor
   if (bytes.length === 0) throw new NotAnExportError('the file is empty')
   const latin = Buffer.from(bytes.subarray(0, 1024)).toString('latin1')
   if (latin.includes('%PDF-')) return 'pdf'
+  // local file header or empty-archive signature
+  if (latin.startsWith('PK\u0003\u0004') || latin.startsWith('PK\u0005\u0006')) return 'zip'
   // drop a multi-byte character cut at the end of the head
   let end = bytes.length
   if (!complete) while (end > 0 && end > bytes.length - 4 && (bytes[end - 1] & 0xc0) === 0x80) end--

@@ -20,6 +20,7 @@ import { bytesSource, fileSource } from './_source.js'
 import { checkSink, importSource, resolveFormat } from './_import.js'
 import { detectSource } from './detect.js'
 import { importFolder, importManifest } from './_folder.js'
+import { importZip } from './_zip.js'
 import { InvalidParametersError, UnreadableFileError } from './errors.js'
 
 export type * from './interface.js'
@@ -53,6 +54,7 @@ export async function importFile (sink: CaptureSink, path: string, opts: ImportO
   const format = resolveFormat(opts.format)
   const detected = format === 'auto' ? await detectSource(source) : format
   if (detected === 'chatgpt-manifest') return importManifest(sink, path, opts)
+  if (detected === 'zip') return importZip(sink, path, opts, path)
   return importSource(sink, source, { ...opts, format: detected })
 }
 
@@ -66,7 +68,14 @@ export async function importBytes (sink: CaptureSink, data: Uint8Array | string,
   if (typeof data !== 'string' && !(data instanceof Uint8Array)) throw new TypeError('data must be a Uint8Array or a string')
   checkOpts(opts)
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data
-  return importSource(sink, bytesSource(bytes, opts.path ?? '<memory>'), opts)
+  const source = bytesSource(bytes, opts.path ?? '<memory>')
+  const format = resolveFormat(opts.format)
+  const detected = format === 'auto' ? await detectSource(source) : format
+  if (detected === 'zip') {
+    checkSink(sink)
+    return importZip(sink, bytes, opts, opts.path ?? '<memory>')
+  }
+  return importSource(sink, source, { ...opts, format: detected })
 }
 
 /**

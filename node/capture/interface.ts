@@ -47,6 +47,7 @@ export interface SourceRecord {
 export type ExportFormat =
   | 'chatgpt'
   | 'chatgpt-manifest'
+  | 'zip'
   | 'chatgpt-share'
   | 'claude'
   | 'claude-projects'

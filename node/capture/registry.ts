@@ -41,6 +41,7 @@ export type Structure = { kind: 'json', arrayKey?: string | string[] } | { kind:
 export const STRUCTURE: Readonly<Record<ExportFormat, Structure>> = {
   chatgpt: { kind: 'json' },
   'chatgpt-manifest': { kind: 'whole' },
+  zip: { kind: 'whole' },
   'chatgpt-share': { kind: 'whole' },
   claude: { kind: 'json' },
   'claude-projects': { kind: 'json' },

@@ -1,5 +1,5 @@
 /** The public entry points: options, progress, abort, idempotency across overlapping exports, sink contract. */
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -129,6 +129,13 @@ describe('capture API', () => {
     } finally {
       await rm(tmp, { recursive: true, force: true })
     }
+  })
+
+  it('importBytes reads a zip archive held in memory', async () => {
+    const sink = new MemorySink()
+    const r = await importBytes(sink, await readFile(dir + 'claude-export.zip'), { path: 'upload.zip' })
+    expect(r).toMatchObject({ format: 'zip', conversations: 5, messages: 12 })
+    expect(r.files?.[0]).toBe('upload.zip!/data-2025/conversations.json')
   })
 
   it('a message without a time takes the previous one, marked as estimated', async () => {

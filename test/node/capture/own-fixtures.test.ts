@@ -30,7 +30,8 @@ describe('capture: own fixtures', () => {
     ['sillytavern-swipes.jsonl', 'sillytavern'],
     ['notes.md', 'markdown'],
     ['plain.txt', 'text'],
-    ['notes-two-pages.pdf', 'pdf']
+    ['notes-two-pages.pdf', 'pdf'],
+    ['claude-export.zip', 'zip']
   ]
   for (const [name, format] of detected) {
     it(`detects ${name} as ${format} from its content`, async () => {
@@ -73,6 +74,21 @@ describe('capture: own fixtures', () => {
     // the folder gives the same frames: nothing new
     const again = await importFile(sink, f('chatgpt-split'))
     expect(again).toMatchObject({ added: 0, alreadyPresent: 13 })
+  })
+
+  it('a zip export: every export file streamed from the archive, junk and account files ignored', async () => {
+    const sink = new MemorySink()
+    const r = await importFile(sink, f('claude-export.zip'))
+    expect(r).toMatchObject({ format: 'zip', conversations: 5, messages: 12, added: 12, skipped: [] })
+    expect(r.files?.map(p => p.split('!/')[1])).toEqual(['data-2025/conversations.json', 'data-2025/memories.json', 'data-2025/projects/garden.json'])
+    const sha = (await import('node:crypto')).createHash('sha256').update(await readFile(f('claude-export.zip'))).digest('hex')
+    expect(r.sourceSha256).toBe(sha)
+    expect(sink.sources.map(s => s.path.split('!/')[1])).toEqual(['data-2025/conversations.json', 'data-2025/memories.json', 'data-2025/projects/garden.json'])
+    const again = await importFile(sink, f('claude-export.zip'))
+    expect(again).toMatchObject({ added: 0, alreadyPresent: 12 })
+    const broken = new MemorySink()
+    await expect(importFile(broken, f('broken-export.zip'))).rejects.toMatchObject({ name: 'MalformedExportError' })
+    expect(broken.calls).toHaveLength(0)
   })
 
   it('a malformed record is skipped with its position, the rest imported', async () => {

@@ -7,7 +7,7 @@ import { bytes, did, int, isPlainObject, onlyKeys, record, str } from './_valida
 import type { CapsuleRules, DagSigner, EncodedBlock, Genesis, SignatureVerifier } from './interface.js'
 
 const GENESIS_KEYS = ['v', 'type', 'name', 'owner', 'created', 'nonce', 'rules', 'sig'] as const
-const RULE_KEYS = ['expires', 'retention', 'reshare'] as const
+const RULE_KEYS = ['expires', 'retention', 'reshare', 'encrypted'] as const
 
 /** Capsule names: letters, digits, and . _ - / (no spaces, no leading dot or slash). */
 export const CAPSULE_NAME = /^[A-Za-z0-9_][A-Za-z0-9._\-/]*$/
@@ -28,6 +28,10 @@ function validateRules (v: unknown): CapsuleRules {
   if (obj.reshare !== undefined) {
     if (typeof obj.reshare !== 'boolean') throw new InvalidRecordError('rules.reshare must be a boolean')
     rules.reshare = obj.reshare
+  }
+  if (obj.encrypted !== undefined) {
+    if (typeof obj.encrypted !== 'boolean') throw new InvalidRecordError('rules.encrypted must be a boolean')
+    rules.encrypted = obj.encrypted
   }
   return rules
 }

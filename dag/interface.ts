@@ -57,6 +57,8 @@ export interface CapsuleRules {
   retention?: number
   /** Whether holders may re-share the capsule with others. */
   reshare?: boolean
+  /** Private: frames are stored sealed under per-epoch content keys (see `SealedFrame`). */
+  encrypted?: boolean
 }
 
 /** The genesis block of a capsule; its CID is the capsule's stable id. */

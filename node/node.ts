@@ -8,6 +8,7 @@ import { nativeSigner, nativeVerifier } from './signatures/index.js'
 import { planExport, importCapsuleFile, verifyCapsuleFile, writeTo, type CapsuleSink, type CapsuleSource, type ExportOptions, type ExportResult, type FileReport, type ImportOptions as FileImportOptions, type ImportResult, type FilesComponents } from './files/index.js'
 import { forgetFrames, findForQuery, collectGarbage, type ForgetComponents, type ForgetQuery, type ForgetOptions, type ForgetResult, type GcOptions, type GcResult } from './forget/index.js'
 import { NodeSearch } from './search.js'
+import { PrivateKeys, readFrame } from './private/index.js'
 import { Tokens, type ShareOptions, type TokenRecord } from './tokens/index.js'
 import type { Delegation, Invocation, TokenInput, ValidatedInvocation } from '../capabilities/index.js'
 import type { SearchHit, ContextResult } from './context/index.js'
@@ -33,6 +34,7 @@ export class VivimNode {
   readonly #listeners: CommitListener[] = []
   readonly #search: NodeSearch
   readonly #tokens: Tokens
+  readonly #private: PrivateKeys
   readonly #now: () => number
   readonly #files: FilesComponents
   readonly #forget: ForgetComponents
@@ -45,8 +47,10 @@ export class VivimNode {
     this.#key = key
     this.did = key.did
     this.#store = store
+    this.#private = new PrivateKeys({ store, key })
     this.#capsules = new Capsules({
       store,
+      readFrame: async (c, bytes, capsule) => await this.#readFrame(c, bytes, capsule),
       signer: nativeSigner(key),
       now,
       onCommit: async (c, seq) => {
@@ -55,7 +59,7 @@ export class VivimNode {
       }
     })
     this.#tokens = new Tokens({ store, refs: this.#capsules.refs, key })
-    this.#search = new NodeSearch({ store, capsules: this.#capsules, isServable: (id) => this.isServable(id) })
+    this.#search = new NodeSearch({ store, capsules: this.#capsules, isServable: (id) => this.isServable(id), readFrame: async (c, bytes, capsule) => await this.#readFrame(c, bytes, capsule) })
     this.#now = now
     const signer = nativeSigner(key)
     this.#files = { store, refs: this.#capsules.refs, writer: this.#capsules.writer, signer, verifier: nativeVerifier(), now }
@@ -76,6 +80,11 @@ export class VivimNode {
   }
 
   #check (): void { if (this.#stopped) throw new NodeStoppedError() }
+
+  /** Decodes a frame block, opening it with the capsule's epoch keys when it is sealed. */
+  async #readFrame (c: CID, bytes: Uint8Array, capsule: string): Promise<Frame> {
+    return await readFrame(c, bytes, async () => (await this.#capsules.refs.record(capsule)).owner, this.#private)
+  }
 
   /** The store, for components that live beside the node (search index, sync). */
   get store (): Store { return this.#store }
@@ -141,6 +150,13 @@ export class VivimNode {
       job.frames.push(block)
     })
     const cids = new Array<string>(inputs.length)
+    // Frames bound for a private capsule are sealed before they become blocks.
+    for (const job of jobs.values()) {
+      const id = await this.#capsules.refs.find(job.capsule)
+      if (id == null) continue
+      const rec = await this.#capsules.refs.record(id)
+      if (rec.rules?.encrypted === true) job.frames = await Promise.all(job.frames.map(async f => await this.#private.seal(id, rec.owner, f)))
+    }
     await Promise.all([...jobs.values()].map(async (job) => {
       const written = await this.#capsules.writer.write({ capsule: job.capsule, create: true, branch: job.branch, frames: job.frames })
       written.forEach((c, j) => { cids[job.idx[j]] = c.toString() })
@@ -169,7 +185,7 @@ export class VivimNode {
     }
     if (capsule == null) throw new FrameNotFoundError(`${cid} is not a frame of this node`)
     await this.#capsules.assertServable(capsule)
-    return frameView(c, decodeFrame(c, bytes), capsule)
+    return frameView(c, await this.#readFrame(c, bytes, capsule), capsule)
   }
 
   /** Whether a frame with this exact `uri` is stored (importers use it to stay idempotent). */
@@ -179,9 +195,15 @@ export class VivimNode {
     return false
   }
 
-  async createCapsule (name: string, opts: { rules?: CapsuleRules } & AbortOptions = {}): Promise<CapsuleInfo> {
+  /**
+   * Creates a capsule. With `private: true` its frames are sealed (XChaCha20-Poly1305) under a
+   * per-epoch content key before they become blocks; readers get the key wrapped for their
+   * X25519 key when the capsule is shared with them.
+   */
+  async createCapsule (name: string, opts: { rules?: CapsuleRules, private?: boolean } & AbortOptions = {}): Promise<CapsuleInfo> {
     this.#check()
-    const info = await this.#capsules.create(name, opts)
+    const rules = opts.private === true ? { ...opts.rules, encrypted: true } : opts.rules
+    const info = await this.#capsules.create(name, { rules, extra: rules?.encrypted === true ? (id) => this.#private.create(id) : undefined })
     if (info.rules?.expires != null) this.#expiry.set(info.id, info.rules.expires)
     return info
   }
@@ -389,7 +411,14 @@ export class VivimNode {
    */
   async share (capsule: string, opts: ShareOptions): Promise<{ token: string, cid: string, record: TokenRecord }> {
     this.#check()
-    return await this.#tokens.share(capsule, opts)
+    const shared = await this.#tokens.share(capsule, opts)
+    const id = await this.#capsules.refs.resolve(capsule)
+    const rec = await this.#capsules.refs.record(id)
+    if (rec.rules?.encrypted === true && opts.can !== 'replicate' && rec.owner === this.did) {
+      // Readers and writers get the content keys; replicas (ciphertext only) do not.
+      await this.#capsules.writer.exclusive(async () => { await this.#store.write(await this.#private.addReader(id, opts.to)) })
+    }
+    return shared
   }
 
   /** Stores a token bundle shared with this node (checked valid and addressed to it). */
@@ -413,7 +442,16 @@ export class VivimNode {
   /** Revokes a token: every chain through it is refused from now on. */
   async revoke (cid: string, opts: { reason?: string } = {}): Promise<{ revocation: string, revoked: string }> {
     this.#check()
-    return await this.#tokens.revoke(cid, opts.reason)
+    const r = await this.#tokens.revoke(cid, opts.reason)
+    const issued = (await this.#tokens.list()).find(t => t.cid === cid && t.direction === 'issued')
+    if (issued?.capsule != null && (await this.#capsules.refs.find(issued.capsule)) != null) {
+      const rec = await this.#capsules.refs.record(issued.capsule)
+      if (rec.rules?.encrypted === true && rec.owner === this.did) {
+        // A new epoch without the removed reader: nothing written from now on is readable to them.
+        await this.#capsules.writer.exclusive(async () => { await this.#store.write(await this.#private.removeReaders(issued.capsule as string, [issued.audience])) })
+      }
+    }
+    return r
   }
 
   /** Learns a revocation record signed by someone else. */
@@ -436,7 +474,14 @@ export class VivimNode {
   async verify (opts: AbortOptions & { onProgress?: (e: { blocks: number }) => void } = {}): Promise<VerifyReport> {
     this.#check()
     await this.#capsules.writer.flush()
-    return await verifyStore(this.#store, opts)
+    return await verifyStore(this.#store, {
+      ...opts,
+      openSealed: async (sealed) => {
+        const capsule = sealed.capsule.toString()
+        if ((await this.#capsules.refs.find(capsule)) == null) return undefined
+        return await this.#private.open(sealed, (await this.#capsules.refs.record(capsule)).owner)
+      }
+    })
   }
 
   /** Waits for queued writes, then closes the store. Safe to call twice. */

@@ -1,5 +1,5 @@
 import { CID } from 'multiformats/cid'
-import { decodeFrame } from '../dag/index.js'
+import { decodeFrame, type Frame } from '../dag/index.js'
 import { createSearchIndex, assembleContext, indexSources, type SearchIndex, type IndexedDoc, type SearchHit, type ContextResult, type Embedder, type SearchOptions as IndexSearchOptions } from './context/index.js'
 import type { Store } from './store/index.js'
 import { seqKey, type Capsules, type CommittedFrames } from './capsules/index.js'
@@ -32,9 +32,11 @@ export class NodeSearch {
   readonly #capsules: Capsules
   readonly #isServable: (capsule: string) => boolean
   #ready: Promise<void> = Promise.resolve()
+  readonly #readFrame: (cid: CID, bytes: Uint8Array, capsule: string) => Promise<Frame>
 
-  constructor (init: { store: Store, capsules: Capsules, embedder?: Embedder, isServable?: (capsule: string) => boolean }) {
+  constructor (init: { store: Store, capsules: Capsules, embedder?: Embedder, isServable?: (capsule: string) => boolean, readFrame?: (cid: CID, bytes: Uint8Array, capsule: string) => Promise<Frame> }) {
     this.#store = init.store
+    this.#readFrame = init.readFrame ?? (async (cid, bytes) => decodeFrame(cid, bytes))
     this.#capsules = init.capsules
     this.#isServable = init.isServable ?? (() => true)
     this.index = createSearchIndex({ db: init.store.db.sublevel('s', { keyEncoding: 'utf8', valueEncoding: 'json' }) as any, embedder: init.embedder })
@@ -67,7 +69,8 @@ export class NodeSearch {
           const parsed = CID.parse(cid)
           let bytes: Uint8Array
           try { bytes = await this.#store.getBlock(parsed) } catch { continue }
-          const frame = decodeFrame(parsed, bytes)
+          let frame: Frame
+          try { frame = await this.#readFrame(parsed, bytes, c) } catch { continue } // a private frame without its key
           docs.push(docOf({ ...frame, cid, tags: frame.tags ?? {} }, c))
         }
       }
@@ -80,6 +83,7 @@ export class NodeSearch {
   /** Rebuilds the index from every frame in the store's timeline index. */
   async reindex (opts: { onProgress?: (done: number) => void } = {}): Promise<{ docs: number }> {
     const store = this.#store
+    const readFrame = this.#readFrame
     let docs = 0
     async function * all (): AsyncGenerator<IndexedDoc> {
       for await (const key of store.subs.t.keys()) {
@@ -88,7 +92,8 @@ export class NodeSearch {
         const cid = CID.parse(key.slice(key.lastIndexOf('!') + 1))
         let bytes: Uint8Array
         try { bytes = await store.getBlock(cid) } catch { continue } // forgotten or damaged: verify reports it
-        const f = decodeFrame(cid, bytes)
+        let f: Frame
+        try { f = await readFrame(cid, bytes, capsule) } catch { continue } // a private frame without its key
         docs++
         yield docOf({ ...f, cid: cid.toString(), tags: f.tags ?? {} }, capsule)
       }

@@ -1,5 +1,6 @@
 import { CID } from 'multiformats/cid'
-import { stateAt, headsAsOfTime, reduceHeads, ancestors, createCommit, decodeFrame, type CapsuleState, type CapsuleRules, type DagSigner } from '../../dag/index.js'
+import { stateAt, headsAsOfTime, reduceHeads, ancestors, createCommit, decodeFrame, type CapsuleState, type CapsuleRules, type DagSigner, type Frame } from '../../dag/index.js'
+import type { StoreBatch } from '../store/index.js'
 import type { Store } from '../store/index.js'
 import { DEFAULT_BRANCH } from '../constants.js'
 import { AlreadyExistsError, BranchNotFoundError, CapsuleExpiredError, InvalidParametersError } from '../errors.js'
@@ -34,9 +35,11 @@ export class Capsules {
   readonly #signer: DagSigner
   readonly #now: () => number
   readonly #states = new Map<string, { key: string, state: CapsuleState }>()
+  readonly #readFrame: (cid: CID, bytes: Uint8Array, capsule: string) => Promise<Frame>
 
-  constructor (init: { store: Store, signer: DagSigner, now: () => number, onCommit: (c: CommittedFrames[], seq: number) => Promise<void> }) {
+  constructor (init: { store: Store, signer: DagSigner, now: () => number, onCommit: (c: CommittedFrames[], seq: number) => Promise<void>, readFrame?: (cid: CID, bytes: Uint8Array, capsule: string) => Promise<Frame> }) {
     this.#store = init.store
+    this.#readFrame = init.readFrame ?? (async (cid, bytes) => decodeFrame(cid, bytes))
     this.#signer = init.signer
     this.#now = init.now
     this.refs = new Refs(init.store)
@@ -50,10 +53,13 @@ export class Capsules {
   }
 
   /** Creates a capsule. @throws {AlreadyExistsError} when the name is taken */
-  async create (name: string, opts: { rules?: CapsuleRules } = {}): Promise<CapsuleInfo> {
+  async create (name: string, opts: { rules?: CapsuleRules, extra?: (id: string) => StoreBatch } = {}): Promise<CapsuleInfo> {
     return await this.writer.exclusive(async () => {
       if ((await this.refs.find(name)) != null) throw new AlreadyExistsError(`A capsule named "${name}" exists already`)
       const { record, batch } = this.writer.genesisOps(name, opts.rules)
+      // Whatever must exist with the capsule (a private capsule's first epoch) lands in the same batch.
+      const extra = opts.extra?.(record.id)
+      if (extra != null) { batch.blocks.push(...extra.blocks); batch.puts.push(...extra.puts) }
       await this.#store.write(batch)
       this.refs.rememberRecord(record)
       return { ...record, branches: [DEFAULT_BRANCH] }
@@ -175,7 +181,7 @@ export class Capsules {
       const cid = key.slice(key.lastIndexOf('!') + 1)
       if (!live.has(cid)) continue
       const c = CID.parse(cid)
-      yield frameView(c, decodeFrame(c, await this.#store.getBlock(c)), id)
+      yield frameView(c, await this.#readFrame(c, await this.#store.getBlock(c), id), id)
       if (opts.limit != null && ++n >= opts.limit) return
     }
   }

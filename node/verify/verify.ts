@@ -1,5 +1,5 @@
 import { CID } from 'multiformats/cid'
-import { decodeBlockUnsafe, verifyBlock, validateCommit, validateFrame, commitSigningBytes, decodeGenesis, removalsOf, type Commit, type Frame } from '../../dag/index.js'
+import { decodeBlockUnsafe, verifyBlock, validateCommit, validateFrame, isSealedShape, validateSealed, type SealedFrame, commitSigningBytes, decodeGenesis, removalsOf, type Commit, type Frame } from '../../dag/index.js'
 import { nativeVerifier } from '../signatures/index.js'
 import { Store } from '../store/index.js'
 import type { VerifyProblem, VerifyReport } from '../interface.js'
@@ -10,7 +10,7 @@ import type { VerifyProblem, VerifyReport } from '../interface.js'
  * frames say. Reads bytes without the store's hash check so it can name each bad block
  * instead of stopping at the first.
  */
-export async function verifyStore (store: Store, opts: { onProgress?: (e: { blocks: number }) => void } = {}): Promise<VerifyReport> {
+export async function verifyStore (store: Store, opts: { onProgress?: (e: { blocks: number }) => void, openSealed?: (sealed: SealedFrame) => Promise<Frame | undefined> } = {}): Promise<VerifyReport> {
   const problems: VerifyProblem[] = []
   const verifyDidSignature = nativeVerifier()
   const badBlocks = new Set<string>()
@@ -63,9 +63,19 @@ export async function verifyStore (store: Store, opts: { onProgress?: (e: { bloc
       for (const f of commit.frames) {
         const fk = f.toString()
         if (forgotten.has(fk) && !(await store.hasBlock(f))) { forgottenSeen.add(fk); seenFrames.add(fk); continue }
-        const frame = await readRecord(store, f, capsule, badBlocks, problems, (v) => validateFrame(v), seenFrames.has(fk)) as Frame | undefined
+        const quiet = seenFrames.has(fk)
+        let frame = await readRecord(store, f, capsule, badBlocks, problems, (v) => isSealedShape(v) ? validateSealed(v) : validateFrame(v), quiet) as Frame | SealedFrame | undefined
+        if (frame != null && (frame as SealedFrame).type === 'sealed') {
+          // A private frame: checked as far as this node holds its epoch key.
+          try {
+            frame = await opts.openSealed?.(frame as SealedFrame)
+          } catch (err: any) {
+            frame = undefined
+            if (!quiet && err?.name === 'DecryptionError') problems.push({ problem: 'invalid-record', cid: fk, capsule, detail: 'sealed frame does not decrypt (altered ciphertext)' })
+          }
+        }
         if (!seenFrames.has(fk)) { seenFrames.add(fk); frames++ }
-        if (frame != null) decoded.push({ cid: f, frame })
+        if (frame != null) decoded.push({ cid: f, frame: frame as Frame })
       }
       if (decoded.length === commit.frames.length) {
         // (a commit with a forgotten frame cannot be re-derived: its frames are not all here)

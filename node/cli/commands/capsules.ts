@@ -39,13 +39,14 @@ export function registerCapsuleCommands (program: Command): void {
     .option('--expires <when>', 'expiry: a duration (7d, 12h) or a time')
     .option('--retention <duration>', 'keep frames this long (e.g. 365d)')
     .option('--no-reshare', 'holders may not re-share it')
+    .option('--private', 'encrypt its frames end to end (readers get keys when you share with them)')
     .action(async (name: string, o, cmd: Command) => {
       await withNode(cmd, async (node, out) => {
         const rules: Record<string, unknown> = {}
         if (o.expires != null) rules.expires = parseExpiry(o.expires)
         if (o.retention != null) rules.retention = parseExpiry(o.retention, 0)
         if (o.reshare === false) rules.reshare = false
-        const info = await node.createCapsule(name, { rules })
+        const info = await node.createCapsule(name, { rules, private: o.private === true })
         out.result(info, i => `${i.id}  ${i.name}`)
       })
     })

@@ -4,7 +4,7 @@
 import { createReadStream } from 'node:fs'
 import { CID } from 'multiformats/cid'
 import {
-  verifyBlock, decodeBlockUnsafe, validateCommit, validateFrame, commitSigningBytes, decodeGenesis, removalsOf,
+  verifyBlock, decodeBlockUnsafe, validateCommit, validateFrame, commitSigningBytes, decodeGenesis,
   DAG_CBOR_CODE, InvalidSignatureError, UnsupportedCidError, type Genesis, type SignatureVerifier
 } from '../../dag/index.js'
 import { CapsuleExpiredError } from '../errors.js'
@@ -175,11 +175,14 @@ function checkClosure (scan: Scan, now: number, fail: (err: Error, cid?: CID | s
       else fail(new IncompleteCapsuleError(`Frame ${f} named by commit ${k} is missing`), f)
     }
     if (whole) {
-      const want = removalsOf(c.frames.map(f => {
+      // dag's removalsOf, over the metadata kept: what each frame supersedes, and each tombstone itself.
+      const want: string[] = []
+      for (const f of c.frames) {
         const meta = scan.frames.get(f) as FrameMeta
-        return { cid: CID.parse(f), frame: { kind: meta.tombstone ? 'tombstone' : 'note', supersedes: meta.supersedes != null ? CID.parse(meta.supersedes) : undefined } as any }
-      })).map(String).sort().join(',')
-      if (want !== [...c.removes].sort().join(',')) fail(new InvalidCapsuleFileError(`Commit ${k} removes differ from what its frames supersede`), k)
+        if (meta.supersedes != null) want.push(meta.supersedes)
+        if (meta.tombstone) want.push(f)
+      }
+      if (want.length !== c.removes.length || want.sort().join(',') !== [...c.removes].sort().join(',')) fail(new InvalidCapsuleFileError(`Commit ${k} removes differ from what its frames supersede`), k)
     }
     for (const p of c.parents) stack.push(p)
   }

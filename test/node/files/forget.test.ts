@@ -64,7 +64,7 @@ describe('forget and gc', () => {
     const r = await a.node.forget({ query: 'PASSPORT', capsule: 'p' }, { gc: true })
     expect(r.forgotten).toEqual([cids[0]])
     expect(r.gc?.deleted).toEqual([cids[0]])
-    const viaSearch = await a.node.forget({ query: 'office', search: async (q) => await a.node.search(q) })
+    const viaSearch = await a.node.forget({ query: 'office', search: async (q: string) => await a.node.search(q) })
     expect(viaSearch.forgotten).toEqual([cids[1]])
     await expect(a.node.forget('bafyreib3jxnkc4pgw3vqjkm4sgbg6d5zspxkzgl6j7pyqgeh7hmnpaqnn4')).rejects.toMatchObject({ name: 'FrameNotFoundError' })
     await expect(a.node.forget('not a cid')).rejects.toMatchObject({ name: 'InvalidParametersError' })

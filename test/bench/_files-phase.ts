@@ -1,0 +1,57 @@
+// One phase of the capsule-file benchmark, run in its own process so its peak RSS is its own:
+//   baseline HOME | build HOME N | export HOME FILE [PASS] | import HOME FILE [PASS] | verify FILE [PASS]
+// Prints one JSON line: { ms, maxRssMB, sampledPeakMB, ... }.
+import '../../node/polyfill.js'
+import { stat } from 'node:fs/promises'
+import { createNode } from '../../node/index.js'
+import { verifyCapsuleFile } from '../../node/files/index.js'
+import { nativeVerifier } from '../../node/signatures/index.js'
+
+const [phase, a, b, pass] = process.argv.slice(2)
+let sampled = 0
+const timer = setInterval(() => { sampled = Math.max(sampled, process.memoryUsage.rss()) }, 5)
+
+function text (i: number): string {
+  return `Frame ${i}: the user asked about climbing routes near Lisbon and the assistant suggested Sintra, ` +
+    'Cascais and Arrábida, with notes on grades, the best season, approach times and where to rent gear. ' +
+    'They agreed to plan a weekend trip in May with two friends who are beginners and need a guide.'
+}
+
+let t0 = performance.now()
+const out: Record<string, unknown> = {}
+if (phase === 'baseline') {
+  const node = await createNode({ home: a, network: false })
+  t0 = performance.now()
+  await node.stop()
+} else if (phase === 'build') {
+  const node = await createNode({ home: a, network: false })
+  const n = Number(b)
+  const base = Date.parse('2023-01-01T00:00:00Z')
+  for (let i = 0; i < n; i += 1000) {
+    await node.putMany(Array.from({ length: Math.min(1000, n - i) }, (_, j) => ({ text: text(i + j), kind: 'message' as const, role: j % 2 === 0 ? 'user' : 'assistant', conversation: `c${i}`, time: base + (i + j) * 60_000 })), { capsule: 'big' })
+  }
+  await node.stop()
+} else if (phase === 'export') {
+  const node = await createNode({ home: a, network: false })
+  await node.search('warm') // the search index settles first: time only the export
+  t0 = performance.now()
+  const r = await node.exportCapsule('big', b, pass != null ? { encrypt: { passphrase: pass } } : {})
+  Object.assign(out, { frames: r.frames, commits: r.commits, bytes: r.bytes })
+  await node.stop()
+} else if (phase === 'import') {
+  const node = await createNode({ home: a, network: false })
+  await node.search('warm')
+  t0 = performance.now()
+  const r = await node.importCapsule(b, { passphrase: pass })
+  Object.assign(out, { frames: r.frames.added, commits: r.commits.added, bytes: (await stat(b)).size })
+  await node.stop()
+} else if (phase === 'verify') {
+  const r = await verifyCapsuleFile(a, { verifier: nativeVerifier(), now: Date.now }, { passphrase: b })
+  if (!r.ok) throw new Error(JSON.stringify(r.problems.slice(0, 3)))
+  Object.assign(out, { frames: r.frames, commits: r.commits, bytes: (await stat(a)).size })
+} else {
+  throw new Error(`unknown phase ${phase}`)
+}
+const ms = performance.now() - t0 // the operation alone (imports, node open and stop excluded)
+clearInterval(timer)
+console.log(JSON.stringify({ ms, maxRssMB: process.resourceUsage().maxRSS / 1024, sampledPeakMB: sampled / 1048576, ...out }))

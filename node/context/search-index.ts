@@ -6,6 +6,7 @@ import { parseQueryTime } from './query-time.js'
 import { Ranker } from './ranker.js'
 import { makeSnippet } from './snippet.js'
 import { createTokenizer, type Tokenizer } from './tokenizer.js'
+import { QUERY_FILLERS } from './stopwords.js'
 import { bytesToVector, normalize, reciprocalRankFusion, VectorStore, vectorToBytes } from './vectors.js'
 import { fromStored, openStore, readInfo, toStored, type IndexInfo, type Store, type StoredDoc } from './_store.js'
 import type { AddOptions, Embedder, IndexedDoc, IndexStatus, RankingParams, RebuildOptions, SearchHit, SearchIndex, SearchIndexInit, SearchOptions, StemLanguage } from './interface.js'
@@ -24,6 +25,7 @@ class LocalSearchIndex implements SearchIndex {
   private readonly onError: (err: Error) => void
   private readonly store?: Store
   private readonly sentences = new Intl.Segmenter('und', { granularity: 'sentence' })
+  private readonly fillers: ReadonlySet<string>
   private index: InvertedIndex
   private ranker: Ranker
   private vectors?: VectorStore
@@ -41,6 +43,7 @@ class LocalSearchIndex implements SearchIndex {
     this.language = init.language ?? DEFAULT_LANGUAGE
     this.params = { ...DEFAULT_RANKING, ...init.ranking }
     this.tokenizer = createTokenizer(this.language)
+    this.fillers = new Set(QUERY_FILLERS.map(w => this.tokenizer.term(w)).filter((t): t is string => t !== undefined))
     this.embedder = init.embedder
     this.onError = init.onError ?? (() => {})
     this.store = init.db === undefined ? undefined : openStore(init.db)
@@ -77,7 +80,9 @@ class LocalSearchIndex implements SearchIndex {
     await this.ready()
     await this.serial(async () => {
       checkAbort(options.signal)
-      const analysed = docs.map(d => { checkDoc(d); return [d, this.index.analyze(d)] as [IndexedDoc, DocTerms] })
+      // One CID once per batch (the last wins), so the stored count stays exact.
+      docs = [...new Map(docs.map(d => { checkDoc(d); return [d.cid, d] as const })).values()]
+      const analysed = docs.map(d => [d, this.index.analyze(d)] as [IndexedDoc, DocTerms])
       // Docs whose vectors failed earlier are retried along with new ones, a batch at a time.
       const fresh = new Set(docs.map(d => d.cid))
       const retry = [...this.pending].filter(c => !fresh.has(c)).slice(0, DEFAULT_EMBED_BATCH)
@@ -105,7 +110,7 @@ class LocalSearchIndex implements SearchIndex {
     await this.ready()
     await this.serial(async () => {
       checkAbort(options.signal)
-      const known = cids.filter(c => this.index.byCid.has(c))
+      const known = [...new Set(cids)].filter(c => this.index.byCid.has(c))
       if (this.store !== undefined) {
         const s = this.store
         const ops: Array<Record<string, unknown>> = []
@@ -121,44 +126,54 @@ class LocalSearchIndex implements SearchIndex {
   async rebuild (docs: AsyncIterable<IndexedDoc> | Iterable<IndexedDoc>, options: RebuildOptions = {}): Promise<void> {
     if (this.state === 'closed') throw new IndexClosedError()
     await this.loading
-    await this.serial(async () => {
-      if (this.store !== undefined) {
-        await this.store.docs.clear()
-        await this.store.vecs.clear()
-        this.info = { ...this.freshInfo(), building: true }
-        await this.store.meta.put('info', this.info)
-      }
-      this.reset()
-      this.state = 'ready'
-      this.staleReason = undefined
-      let batch: IndexedDoc[] = []
-      let done = 0
-      const flush = async (): Promise<void> => {
-        const vecs = await this.embedDocs(batch, options.signal)
-        const analysed = batch.map(d => [d, this.index.analyze(d)] as [IndexedDoc, DocTerms])
+    const run = this.serial(async () => {
+      // Searches and writes wait for the rebuild: they never see a half-built index.
+      this.state = 'loading'
+      try {
         if (this.store !== undefined) {
-          const s = this.store
-          const ops: Array<Record<string, unknown>> = analysed.map(([d, dt]) => ({ type: 'put', sublevel: s.docs, key: d.cid, value: toStored(d, dt) }))
-          for (const [cid, v] of vecs) ops.push({ type: 'put', sublevel: s.vecs, key: cid, value: vectorToBytes(v) })
-          await s.meta.parent.batch(ops as never)
+          this.info = { ...this.freshInfo(), building: true }
+          await this.store.meta.put('info', this.info)
+          await this.store.docs.clear()
+          await this.store.vecs.clear()
         }
-        for (const [d, dt] of analysed) this.put(d, dt, vecs.get(d.cid))
-        done += batch.length
-        batch = []
-        options.onProgress?.(done)
-        await tick()
+        this.reset()
+        this.staleReason = undefined
+        let batch: IndexedDoc[] = []
+        let done = 0
+        const flush = async (): Promise<void> => {
+          const vecs = await this.embedDocs(batch, options.signal)
+          const analysed = batch.map(d => [d, this.index.analyze(d)] as [IndexedDoc, DocTerms])
+          if (this.store !== undefined) {
+            const s = this.store
+            const ops: Array<Record<string, unknown>> = analysed.map(([d, dt]) => ({ type: 'put', sublevel: s.docs, key: d.cid, value: toStored(d, dt) }))
+            for (const [cid, v] of vecs) ops.push({ type: 'put', sublevel: s.vecs, key: cid, value: vectorToBytes(v) })
+            await s.meta.parent.batch(ops as never)
+          }
+          for (const [d, dt] of analysed) this.put(d, dt, vecs.get(d.cid))
+          done += batch.length
+          batch = []
+          options.onProgress?.(done)
+          await tick()
+        }
+        for await (const d of docs) {
+          checkAbort(options.signal)
+          checkDoc(d)
+          batch.push(d)
+          if (batch.length >= REBUILD_BATCH) await flush()
+        }
+        await flush()
+        this.info = { ...this.info, count: this.index.live, mark: options.mark, ...this.modelInfo() }
+        delete this.info.building
+        if (this.info.mark === undefined) delete this.info.mark
+        if (this.store !== undefined) await this.store.meta.put('info', this.info)
+        this.state = 'ready'
+      } catch (err) {
+        this.stale(`the last rebuild failed: ${(err as Error).message}`)
+        throw err
       }
-      for await (const d of docs) {
-        checkAbort(options.signal)
-        checkDoc(d)
-        batch.push(d)
-        if (batch.length >= REBUILD_BATCH) await flush()
-      }
-      await flush()
-      this.info = { ...this.info, building: false, count: this.index.live, mark: options.mark, ...this.modelInfo() }
-      delete this.info.building
-      if (this.store !== undefined) await this.store.meta.put('info', this.info)
     })
+    this.loading = run.then(() => {}, () => {})
+    await run
   }
 
   async search (query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
@@ -178,6 +193,9 @@ class LocalSearchIndex implements SearchIndex {
     if (filter === null) return []
     const terms = new Map<string, number>()
     for (const t of this.tokenizer.terms(text)) terms.set(t, (terms.get(t) ?? 0) + 1)
+    if (this.params.fillers > 0 && [...terms.keys()].some(t => !this.fillers.has(t))) {
+      for (const t of this.fillers) terms.delete(t)
+    }
     let ranked: Array<[number, number]>
     if (terms.size === 0) {
       // Only time words or filters: the newest matching docs.

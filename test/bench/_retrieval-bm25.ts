@@ -25,7 +25,8 @@ export class PlainBm25 {
     this.total += toks.length
   }
 
-  search (query: string, k: number): string[] {
+  /** The top `k` ids among docs that `allow` accepts (all when not given). */
+  search (query: string, k: number, allow?: (id: string) => boolean): string[] {
     const N = this.ids.length
     const avg = this.total / Math.max(1, N)
     const scores = new Map<number, number>()
@@ -33,7 +34,7 @@ export class PlainBm25 {
       const p = this.postings.get(t)
       if (p === undefined) continue
       const idf = Math.log(1 + (N - p.length + 0.5) / (p.length + 0.5))
-      for (const [n, f] of p) scores.set(n, (scores.get(n) ?? 0) + idf * f * 2.2 / (f + 1.2 * (0.25 + 0.75 * this.lengths[n] / avg)))
+      for (const [n, f] of p) if (allow === undefined || allow(this.ids[n])) scores.set(n, (scores.get(n) ?? 0) + idf * f * 2.2 / (f + 1.2 * (0.25 + 0.75 * this.lengths[n] / avg)))
     }
     return [...scores].sort((a, b) => b[1] - a[1]).slice(0, k).map(([n]) => this.ids[n])
   }

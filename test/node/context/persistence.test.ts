@@ -116,3 +116,47 @@ describe('persistence', () => {
     expect((await a.search('walrus')).length).toBe(1)
   })
 })
+
+describe('consistency', () => {
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'vivim-context-'))
+    db = new Level<string, unknown>(dir)
+    await db.open()
+  })
+  afterEach(async () => {
+    for (const ix of opened.splice(0)) await ix.close()
+    await db.close()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('keeps an exact count with repeated CIDs in one batch', async () => {
+    const a = make()
+    await a.open()
+    await a.add([doc('r', 'first version'), doc('r', 'second version')])
+    await a.remove(['r', 'r', 'nope'])
+    await a.add([doc('s', 'kept')])
+    await a.close()
+    const b = make()
+    await b.open()
+    expect((await b.search('kept')).map(h => h.cid)).toEqual(['s'])
+    expect(b.status()).toMatchObject({ state: 'ready', docs: 1 })
+  })
+
+  it('makes searches wait for a running rebuild instead of answering from half an index', async () => {
+    const a = make()
+    await a.open()
+    let release!: () => void
+    const gate = new Promise<void>(resolve => { release = resolve })
+    async function * slow (): AsyncGenerator<ReturnType<typeof doc>> {
+      yield doc('g1', 'giraffe one')
+      await gate
+      yield doc('g2', 'giraffe two')
+    }
+    const rebuilding = a.rebuild(slow())
+    await new Promise(resolve => setTimeout(resolve, 20))
+    const searching = a.search('giraffe')
+    release()
+    await rebuilding
+    expect((await searching).map(h => h.cid).sort()).toEqual(['g1', 'g2'])
+  })
+})

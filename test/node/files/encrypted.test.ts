@@ -82,6 +82,15 @@ describe('encrypted capsule file', () => {
     await refused(new Uint8Array(0), 'EmptyFileError')
   })
 
+  it('refuses a header asking for more KDF memory than MAX_SCRYPT_MEMORY, or an unknown version, before running any KDF', async () => {
+    const { sha256 } = await import('@noble/hashes/sha2.js')
+    const redigest = (bytes: Uint8Array): Uint8Array => { const c = bytes.slice(); c.set(sha256(c.subarray(0, 48)).subarray(0, 16), 48); return c }
+    const costly = file.slice(); costly[10] = 30; costly[11] = 8
+    await refused(redigest(costly), 'UnsupportedFileError')
+    const future = file.slice(); future[8] = 2
+    await refused(redigest(future), 'UnsupportedFileError')
+  })
+
   it('a correct file imports after all those refusals', async () => {
     const r = await b.node.importCapsule(file, { passphrase: 'pw' })
     expect(r.encrypted).toBe(true)

@@ -16,6 +16,12 @@ import { sha256Hex } from './_util.js'
 /** Files of an unzipped export that hold conversations or memory. */
 export const EXPORT_FILE = /^(conversations(-\d+)?\.json|projects\.json|memories\.json|MyActivity\.json|prod-grok-backend\.json|.*\.jsonl)$/i
 
+/** ChatGPT's chat.html repeats conversations.json: read it only when that file is missing. */
+export function withChatHtml (names: string[], all: string[]): string[] {
+  const hasJson = names.some(n => /(^|\/)conversations(-\d+)?\.json$/.test(n))
+  return hasJson ? names : [...names, ...all.filter(n => /(^|\/)chat\.html$/.test(n))]
+}
+
 function merge (reports: ImportReport[], files: string[], format: ImportReport['format'], sha: string): ImportReport {
   const out: ImportReport = { format, importer: reports[0]?.importer ?? 'folder', version: IMPORTER_VERSION, sourceSha256: sha, conversations: 0, messages: 0, added: 0, alreadyPresent: 0, branches: 0, skipped: [], files }
   for (const r of reports) {
@@ -85,7 +91,7 @@ export async function importManifest (sink: CaptureSink, path: string, opts: Imp
 export async function importFolder (sink: CaptureSink, dir: string, opts: ImportOptions): Promise<ImportReport> {
   let names: string[]
   try { names = await readdir(dir) } catch (err) { throw new UnreadableFileError(`cannot read ${dir}`, { cause: err }) }
-  const chosen = names.filter(n => EXPORT_FILE.test(n)).sort().map(n => join(dir, n))
+  const chosen = withChatHtml(names.filter(n => EXPORT_FILE.test(n)), names).sort().map(n => join(dir, n))
   // newer Claude exports keep one file per project under projects/ (reported)
   if (names.includes('projects')) {
     try {

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto'
 import type { CaptureSink, Conversation, ExportFormat, ImportOptions, ImportProgress, ImportReport, Importer, PutInput, Source } from './interface.js'
 import { IMPORTERS, STRUCTURE } from './registry.js'
 import { detectSource } from './detect.js'
-import { verifyJson } from './_json-records.js'
+import { jsonStart, verifyJson } from './_json-records.js'
 import { toFrames } from './render.js'
 import { ASYNC_TICK_MS, DEFAULT_CAPSULES, IMPORTER_VERSION, PROGRESS_INTERVAL_MS } from './constants.js'
 import { yielder } from './_util.js'
@@ -32,7 +32,11 @@ async function * tap (chunks: AsyncIterable<Uint8Array>, hash: ReturnType<typeof
 async function prepass (source: Source, format: ExportFormat, signal?: AbortSignal): Promise<string> {
   const hash = createHash('sha256')
   const s = STRUCTURE[format]
-  if (s.kind === 'json') {
+  if (s.kind === 'json' && s.prefix !== undefined) {
+    // JSON embedded in a page: the verifier stops at its end, so hash in a pass of its own
+    await verifyJson(source.chunks(signal), { arrayKey: s.arrayKey, startAt: await jsonStart(source, s.prefix) }, signal)
+    for await (const c of source.chunks(signal)) hash.update(c)
+  } else if (s.kind === 'json') {
     await verifyJson(tap(source.chunks(signal), hash), { arrayKey: s.arrayKey }, signal)
   } else {
     for await (const c of source.chunks(signal)) hash.update(c)

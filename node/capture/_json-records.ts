@@ -7,12 +7,15 @@ import { readdir, readFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { Conversation, ImportContext, ImportItem, Source } from './interface.js'
 import { streamJsonRecords } from './_json-stream.js'
-import { MAX_RECORD_BYTES } from './constants.js'
+import { DETECT_HEAD_BYTES, MAX_RECORD_BYTES } from './constants.js'
+import { NotAnExportError } from './errors.js'
 import { isObj } from './_util.js'
 
 export interface RecordOptions {
   /** Stream this key's array of a top-level object (or each listed key's). */
   arrayKey?: string | string[]
+  /** Where the JSON value starts (after an HTML prefix); it may be followed by anything. */
+  startAt?: number
 }
 
 /** Turns one failure into a skip item. */
@@ -28,7 +31,7 @@ export async function * streamConversations (
   opts: RecordOptions,
   convert: (raw: unknown, index: number, key?: string) => Conversation | Conversation[] | undefined
 ): AsyncGenerator<ImportItem> {
-  for await (const rec of streamJsonRecords(source.chunks(ctx.signal), { arrayKey: opts.arrayKey, maxRecordBytes: MAX_RECORD_BYTES, onBytes: ctx.onBytes, signal: ctx.signal })) {
+  for await (const rec of streamJsonRecords(source.chunks(ctx.signal), { arrayKey: opts.arrayKey, startAt: opts.startAt, allowTrailing: opts.startAt !== undefined, maxRecordBytes: MAX_RECORD_BYTES, onBytes: ctx.onBytes, signal: ctx.signal })) {
     if (rec.error !== undefined) {
       yield skipItem(rec.index, rec.error, rec.byte)
       continue
@@ -54,8 +57,28 @@ export async function * streamConversations (
  */
 export async function verifyJson (chunks: AsyncIterable<Uint8Array>, opts: RecordOptions, signal?: AbortSignal): Promise<number> {
   let n = 0
-  for await (const _ of streamJsonRecords(chunks, { arrayKey: opts.arrayKey, collect: false, maxRecordBytes: MAX_RECORD_BYTES, signal })) n++
+  for await (const _ of streamJsonRecords(chunks, { arrayKey: opts.arrayKey, startAt: opts.startAt, allowTrailing: opts.startAt !== undefined, collect: false, maxRecordBytes: MAX_RECORD_BYTES, signal })) n++
   return n
+}
+
+/**
+ * Byte offset of the JSON value that follows `prefix` in the first
+ * DETECT_HEAD_BYTES of a source (ChatGPT's chat.html: `var jsonData = [`).
+ * @throws NotAnExportError when the prefix is not there
+ */
+export async function jsonStart (source: Source, prefix: RegExp): Promise<number> {
+  const parts: Uint8Array[] = []
+  let n = 0
+  for await (const c of source.chunks()) {
+    parts.push(c)
+    n += c.length
+    if (n >= DETECT_HEAD_BYTES) break
+  }
+  const head = Buffer.concat(parts).toString('latin1')
+  const m = prefix.exec(head)
+  if (m === null) throw new NotAnExportError(`${source.path} has no embedded JSON`)
+  // latin1 keeps one char per byte, so the index is a byte offset
+  return m.index + m[0].length
 }
 
 /** Maps ChatGPT asset pointers / file ids to attachment files next to the export. */

@@ -23,6 +23,10 @@ export interface JsonStreamOptions {
   maxRecordBytes: number
   onBytes?: (bytes: number) => void
   signal?: AbortSignal
+  /** Bytes before this offset are not JSON (an HTML page around a JSON value) and are skipped. */
+  startAt?: number
+  /** Stop at the end of the JSON value instead of requiring the rest of the file to be blank. */
+  allowTrailing?: boolean
 }
 
 export interface JsonRecord {
@@ -66,6 +70,7 @@ function parseRecord (parts: Uint8Array[], index: number, byte: number): JsonRec
  */
 export async function * streamJsonRecords (chunks: AsyncIterable<Uint8Array>, opts: JsonStreamOptions): AsyncGenerator<JsonRecord> {
   const collect = opts.collect ?? true
+  const startAt = opts.startAt ?? 0
   const stack: number[] = []
   let inString = false
   let escape = false
@@ -120,7 +125,8 @@ export async function * streamJsonRecords (chunks: AsyncIterable<Uint8Array>, op
     elChunkFrom = 0
     // position of the next backslash at or after i, cached per chunk (-1: none left)
     let bsAt = -2
-    for (let i = 0; i < buf.length; i++) {
+    const from = Math.max(0, startAt - offset)
+    for (let i = from; i < buf.length; i++) {
       if (inString) {
         if (keyBytes === undefined) {
           // fast path: jump to the next quote with native indexOf, honouring escapes
@@ -152,6 +158,7 @@ export async function * streamJsonRecords (chunks: AsyncIterable<Uint8Array>, op
       if (isWs(b)) continue
       // a UTF-8 byte order mark (EF BB BF) before the value, possibly split across chunks
       if (topKind === 0 && offset + i < 3 && b === BOM[offset + i]) continue
+      if (ended && opts.allowTrailing === true) break
       if (ended) throw new MalformedExportError(`unexpected data after the end of the JSON value at byte ${offset + i}`, offset + i)
       const depth = stack.length
       if (depth === 0) {
@@ -242,6 +249,7 @@ export async function * streamJsonRecords (chunks: AsyncIterable<Uint8Array>, op
     offset += buf.length
     opts.onBytes?.(offset)
     for (const r of out) yield r
+    if (ended && opts.allowTrailing === true) return
   }
   if (topKind === 0) throw new MalformedExportError('the file holds no JSON value', 0)
   if (inString) throw new MalformedExportError(`unterminated string at the end of the file (byte ${offset})`, offset)

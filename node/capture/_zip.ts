@@ -10,7 +10,7 @@ import { createReadStream } from 'node:fs'
 import { basename } from 'node:path'
 import yauzl from 'yauzl'
 import type { CaptureSink, ImportOptions, ImportReport, Source } from './interface.js'
-import { EXPORT_FILE, importParts, type ExportPart } from './_folder.js'
+import { EXPORT_FILE, importParts, withChatHtml, type ExportPart } from './_folder.js'
 import { MalformedExportError } from './errors.js'
 import { sha256Hex } from './_util.js'
 
@@ -76,16 +76,19 @@ export async function importZip (sink: CaptureSink, archive: string | Uint8Array
     throw new MalformedExportError(`${label} is not a readable zip archive: ${(err as Error).message}`)
   }
   try {
-    const parts: ExportPart[] = []
+    const entries = new Map<string, yauzl.Entry>()
     try {
       for await (const entry of zip.eachEntry()) {
-        if (isExportEntry(entry.fileName) && !entry.isEncrypted()) {
-          parts.push({ name: `${label}!/${entry.fileName}`, open: async () => entrySource(zip, entry, `${label}!/${entry.fileName}`) })
-        }
+        if (!entry.isEncrypted() && !entry.fileName.endsWith('/')) entries.set(entry.fileName, entry)
       }
     } catch (err) {
       throw new MalformedExportError(`${label} has a broken directory: ${(err as Error).message}`)
     }
+    const all = [...entries.keys()].filter(n => !n.includes('__MACOSX/'))
+    const parts: ExportPart[] = withChatHtml(all.filter(isExportEntry), all).map(name => {
+      const entry = entries.get(name) as yauzl.Entry
+      return { name: `${label}!/${name}`, open: async () => entrySource(zip, entry, `${label}!/${name}`) }
+    })
     parts.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     const report = await importParts(sink, parts, { ...opts, format: 'auto' }, 'zip')
     report.sourceSha256 = await archiveHash(archive)

@@ -10,7 +10,7 @@ import { cleanToolText, parseMarkup, type CitationSource } from './_markup.js'
 import { splitTree, type TreeNode } from './_tree.js'
 import { arr, isObj, jsonOrString, metaOf, nonEmpty, num, obj, requireObj, stableId, str, toMs, type Obj } from './_util.js'
 import { InvalidRecordShapeError } from './errors.js'
-import { streamConversations, type AssetIndex, loadAssetIndex } from './_json-records.js'
+import { jsonStart, streamConversations, type AssetIndex, loadAssetIndex } from './_json-records.js'
 
 function citationSource (meta: Obj | undefined): CitationSource {
   const src: CitationSource = {}
@@ -229,5 +229,19 @@ export const chatgpt: Importer = {
   async * read (source, ctx) {
     const assets = await loadAssetIndex(source)
     yield * streamConversations(source, ctx, {}, (raw) => chatgptConversation(raw, assets))
+  }
+}
+
+/** The `chat.html` of a ChatGPT export embeds the same array as `var jsonData = [...]`. */
+export const CHAT_HTML_PREFIX = /var\s+jsonData\s*=\s*(?=[[{])/
+
+export const chatgptHtml: Importer = {
+  format: 'chatgpt-html',
+  provider: 'chatgpt',
+  name: 'chatgpt-chat-html',
+  async * read (source, ctx) {
+    const assets = await loadAssetIndex(source)
+    const startAt = await jsonStart(source, CHAT_HTML_PREFIX)
+    yield * streamConversations(source, ctx, { startAt }, (raw) => chatgptConversation(raw, assets))
   }
 }

@@ -86,6 +86,7 @@ export function detectFromHead (bytes: Uint8Array, complete: boolean): ExportFor
   const t = text.trimStart()
   if (t === '') throw new NotAnExportError('the file is empty')
   if (t.startsWith('<')) {
+    if (/var\s+jsonData\s*=\s*[[{]/.test(text) && key('mapping').test(text)) return 'chatgpt-html'
     if ((/__reactRouterContext|streamController\.enqueue|__NEXT_DATA__/.test(text)) && /chatgpt|openai/i.test(text)) return 'chatgpt-share'
     if (/class="outer-cell\b/.test(text) && /mdl-typography--title/.test(text) && /Gemini|Bard/.test(text)) return 'gemini-html'
     throw new NotAnExportError('HTML that is neither a saved ChatGPT share page nor a Gemini activity page')

@@ -49,6 +49,7 @@ export type ExportFormat =
   | 'chatgpt-manifest'
   | 'zip'
   | 'chatgpt-share'
+  | 'chatgpt-html'
   | 'claude'
   | 'claude-projects'
   | 'claude-memories'

@@ -1,6 +1,6 @@
 /** The importers by format, and how each one is verified before import. */
 import type { ExportFormat, Importer } from './interface.js'
-import { chatgpt } from './chatgpt.js'
+import { chatgpt, chatgptHtml, CHAT_HTML_PREFIX } from './chatgpt.js'
 import { chatgptShare } from './chatgpt-share.js'
 import { claude } from './claude.js'
 import { claudeProjects } from './claude-projects.js'
@@ -19,6 +19,7 @@ import { pdf } from './pdf.js'
 export const IMPORTERS: Readonly<Partial<Record<ExportFormat, Importer>>> = {
   chatgpt,
   'chatgpt-share': chatgptShare,
+  'chatgpt-html': chatgptHtml,
   claude,
   'claude-projects': claudeProjects,
   'claude-memories': claudeMemories,
@@ -36,13 +37,14 @@ export const IMPORTERS: Readonly<Partial<Record<ExportFormat, Importer>>> = {
 }
 
 /** How a format is checked as a whole before anything is stored. */
-export type Structure = { kind: 'json', arrayKey?: string | string[] } | { kind: 'lines' } | { kind: 'whole' }
+export type Structure = { kind: 'json', arrayKey?: string | string[], prefix?: RegExp } | { kind: 'lines' } | { kind: 'whole' }
 
 export const STRUCTURE: Readonly<Record<ExportFormat, Structure>> = {
   chatgpt: { kind: 'json' },
   'chatgpt-manifest': { kind: 'whole' },
   zip: { kind: 'whole' },
   'chatgpt-share': { kind: 'whole' },
+  'chatgpt-html': { kind: 'json', prefix: CHAT_HTML_PREFIX },
   claude: { kind: 'json' },
   'claude-projects': { kind: 'json' },
   'claude-memories': { kind: 'json' },

@@ -15,6 +15,7 @@ describe('capture: own fixtures', () => {
     ['chatgpt-split/export_manifest.json', 'chatgpt-manifest'],
     ['chatgpt-one-bad-record.json', 'chatgpt'],
     ['chatgpt-share-next-data.html', 'chatgpt-share'],
+    ['chatgpt-chat.html', 'chatgpt-html'],
     ['claude-2025-blocks.json', 'claude'],
     ['claude-webapi-tree.json', 'claude'],
     ['claude-projects.json', 'claude-projects'],
@@ -89,6 +90,19 @@ describe('capture: own fixtures', () => {
     const broken = new MemorySink()
     await expect(importFile(broken, f('broken-export.zip'))).rejects.toMatchObject({ name: 'MalformedExportError' })
     expect(broken.calls).toHaveLength(0)
+  })
+
+  it("ChatGPT chat.html: the embedded jsonData gives the same frames as conversations.json", async () => {
+    const html = new MemorySink()
+    const r = await importFile(html, f('chatgpt-chat.html'))
+    expect(r).toMatchObject({ format: 'chatgpt-html', conversations: 2, messages: 13, branches: 2 })
+    const json = new MemorySink()
+    await importFile(json, f('chatgpt-split'))
+    // attachments resolve against the export folder, which chat.html here is not in
+    const strip = (x: { text: string, tags?: Record<string, string> }): unknown => ({ ...x, text: x.tags?.attachments !== undefined ? '' : x.text, tags: { ...x.tags, format: undefined, attachments: undefined } })
+    expect(html.all().map(strip)).toEqual(json.all().map(strip))
+    const sha = (await import('node:crypto')).createHash('sha256').update(await readFile(f('chatgpt-chat.html'))).digest('hex')
+    expect(r.sourceSha256).toBe(sha)
   })
 
   it('a malformed record is skipped with its position, the rest imported', async () => {

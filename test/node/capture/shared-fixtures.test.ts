@@ -42,27 +42,33 @@ const EXPECTED: Record<string, { format: string, conversations: number, messages
 describe.skipIf(!present)('capture conformance: ../shared/fixtures/exports', () => {
   const files = present ? listFiles(root) : []
 
-  it('has an expectation for every fixture file', () => {
-    expect(files.map(p => relative(root, p)).sort()).toEqual(Object.keys(EXPECTED).sort())
+  it('knows every expected fixture (new files get the generic checks below)', () => {
+    const found = new Set(files.map(p => relative(root, p)))
+    expect(Object.keys(EXPECTED).filter(k => !found.has(k))).toEqual([])
   })
 
-  for (const [rel, exp] of Object.entries(EXPECTED)) {
+  for (const path of files) {
+    const rel = relative(root, path)
+    const exp = EXPECTED[rel]
     it(`${rel}: detected, counted, well-formed frames, idempotent`, async () => {
-      const path = f(rel)
-      expect(await detectFormat(path)).toBe(exp.format)
+      const format = await detectFormat(path)
+      if (exp !== undefined) expect(format).toBe(exp.format)
       const sink = new MemorySink()
       const r = await importFile(sink, path)
-      expect(r.format).toBe(exp.format)
-      expect(r.conversations).toBe(exp.conversations)
-      expect(r.messages).toBe(exp.messages)
-      expect(r.branches).toBe(exp.branches)
-      expect(r.skipped.length).toBe(exp.skipped ?? 0)
-      expect(r.added).toBe(exp.messages)
+      expect(r.format).toBe(format)
+      expect(r.conversations).toBeGreaterThan(0)
+      if (exp !== undefined) {
+        expect(r.conversations).toBe(exp.conversations)
+        expect(r.messages).toBe(exp.messages)
+        expect(r.branches).toBe(exp.branches)
+        expect(r.skipped.length).toBe(exp.skipped ?? 0)
+      }
+      expect(r.added).toBe(r.messages)
       expect(r.sourceSha256).toMatch(/^[0-9a-f]{64}$/)
       expect(sink.sources).toHaveLength(1)
-      expect(sink.sources[0]).toMatchObject({ sha256: r.sourceSha256, format: exp.format, version: r.version })
+      expect(sink.sources[0]).toMatchObject({ sha256: r.sourceSha256, format, version: r.version })
       const frames = sink.all()
-      expect(frames).toHaveLength(exp.messages)
+      expect(frames).toHaveLength(r.messages)
       for (const fr of frames) {
         expect(fr.kind).toBe('message')
         expect(fr.text.trim()).not.toBe('')
@@ -71,7 +77,7 @@ describe.skipIf(!present)('capture conformance: ../shared/fixtures/exports', () 
         expect(fr.conversation).toBeTypeOf('string')
         expect(fr.tags?.parts).toBeTypeOf('string')
         // no provider markup left in the text
-        expect(fr.text).not.toMatch(/[\ue200-\ue2ff]|【\d+(:\d+)?†[^】]*】|<antThinking>|<antArtifact/)
+        expect(fr.text).not.toMatch(/[\ue200-\ue2ff]|【\d+(:\d+)?†[^】]*】|<antThinking>|<antArtifact|<grok:render/)
         if (fr.time !== undefined) expect(Number.isInteger(fr.time)).toBe(true)
       }
       // one putMany per thread: every call holds frames of one conversation and one branch
@@ -82,8 +88,8 @@ describe.skipIf(!present)('capture conformance: ../shared/fixtures/exports', () 
       }
       const again = await importFile(sink, path)
       expect(again.added).toBe(0)
-      expect(again.alreadyPresent).toBe(exp.messages)
-      expect(sink.all()).toHaveLength(exp.messages)
+      expect(again.alreadyPresent).toBe(r.messages)
+      expect(sink.all()).toHaveLength(r.messages)
     })
   }
 

@@ -63,7 +63,14 @@ export class VivimNode {
     this.#now = now
     const signer = nativeSigner(key)
     this.#files = { store, refs: this.#capsules.refs, writer: this.#capsules.writer, signer, verifier: nativeVerifier(), now }
-    this.#forget = { store, capsules: this.#capsules, signer, now }
+    this.#forget = {
+      store,
+      capsules: this.#capsules,
+      signer,
+      now,
+      putMany: async (inputs) => await this.putMany(inputs),
+      readFrame: async (c, bytes, capsule) => await this.#readFrame(c, bytes, capsule)
+    }
   }
 
   /** @internal use `createNode` */

@@ -1,7 +1,6 @@
 // Forgetting: a tombstone frame (kind 'tombstone', supersedes = target) on every branch where the
 // target is live, so it leaves every state from now on. Its bytes stay until gc deletes them.
 import { CID } from 'multiformats/cid'
-import { createFrame, encodeFrame, type EncodedBlock, type Frame } from '../../dag/index.js'
 import { DEFAULT_BRANCH } from '../constants.js'
 import { FrameNotFoundError, InvalidParametersError } from '../errors.js'
 import { NothingToForgetError } from './errors.js'
@@ -36,8 +35,7 @@ export async function forgetFrames (c: ForgetComponents, targets: string[]): Pro
   if (!Array.isArray(targets)) throw new TypeError('targets must be an array of CIDs')
   if (targets.length === 0) throw new NothingToForgetError()
   const result: ForgetResult = { forgotten: [], tombstones: [], already: [] }
-  const jobs = new Map<string, { id: string, branch: string, frames: Array<EncodedBlock<Frame>> }>()
-  const now = c.now()
+  const jobs: Array<{ text: string, kind: 'tombstone', supersedes: string, capsule: string, branch: string }> = []
   for (const t of [...new Set(targets)]) {
     let cid: CID
     try { cid = CID.parse(t) } catch { throw new InvalidParametersError(`"${String(t).slice(0, 80)}" is not a CID`) }
@@ -47,20 +45,14 @@ export async function forgetFrames (c: ForgetComponents, targets: string[]): Pro
       if ((await c.store.subs.g.get(key)) != null) { result.already.push(key); continue }
       throw new FrameNotFoundError(`${key} is not a frame of this node`)
     }
-    const tomb = encodeFrame(createFrame({ text: '', kind: 'tombstone', supersedes: cid, author: c.signer.did }, now))
     const branches = await c.capsules.refs.branches(id)
-    let live = branches.filter(() => false)
+    let live: string[] = []
     for (const b of branches) if ((await c.capsules.state(id, { branch: b })).live.has(key)) live.push(b)
     if (live.length === 0) live = [branches.includes(DEFAULT_BRANCH) ? DEFAULT_BRANCH : branches[0]]
-    for (const b of live) {
-      const k = `${id}/${b}`
-      let job = jobs.get(k)
-      if (job == null) jobs.set(k, job = { id, branch: b, frames: [] })
-      if (!job.frames.some(f => f.cid.equals(tomb.cid))) job.frames.push(tomb)
-    }
+    for (const b of live) jobs.push({ text: '', kind: 'tombstone', supersedes: key, capsule: id, branch: b })
     result.forgotten.push(key)
-    if (!result.tombstones.includes(tomb.cid.toString())) result.tombstones.push(tomb.cid.toString())
   }
-  for (const job of jobs.values()) await c.capsules.writer.write({ capsule: job.id, create: false, branch: job.branch, frames: job.frames })
+  // Through the node's putMany, so a private capsule's tombstones are sealed like its other frames.
+  if (jobs.length > 0) result.tombstones = [...new Set((await c.putMany(jobs)).cids)]
   return result
 }

@@ -5,16 +5,17 @@
 // walks, verify and exports know the hole is on purpose. Capsules with a retention rule first
 // get tombstones for live frames older than the rule allows.
 import { CID } from 'multiformats/cid'
-import { decodeBlockUnsafe, validateFrame, type Frame } from '../../dag/index.js'
+import type { Frame } from '../../dag/index.js'
 import { Store, type StoreBatch } from '../store/index.js'
 import { timeKey } from '../capsules/index.js'
 import { forgetFrames } from './forget.js'
 import type { ForgetComponents, GcOptions, GcResult } from './interface.js'
 
-async function readFrame (store: Store, cid: CID): Promise<{ frame: Frame, size: number } | undefined> {
-  const bytes = await store.getBlockUnsafe(cid)
+/** A frame block and its size; undefined when absent or unreadable here (a private capsule's frame without its key). */
+async function readFrame (c: ForgetComponents, cid: CID, capsule: string): Promise<{ frame: Frame, size: number } | undefined> {
+  const bytes = await c.store.getBlockUnsafe(cid)
   if (bytes == null) return undefined
-  try { return { frame: validateFrame(decodeBlockUnsafe(cid, bytes)), size: bytes.length } } catch { return undefined }
+  try { return { frame: await c.readFrame(cid, bytes, capsule), size: bytes.length } } catch { return undefined }
 }
 
 /** Live frames older than each capsule's retention rule; tombstoned before the sweep. */
@@ -71,7 +72,7 @@ export async function collectGarbage (c: ForgetComponents, opts: GcOptions = {})
     }
     for (const [capsule, removed] of removedBy) {
       for (const k of removed) {
-        const r = await readFrame(c.store, CID.parse(k))
+        const r = await readFrame(c, CID.parse(k), capsule)
         if (r == null) continue
         if (r.frame.kind === 'tombstone') { if (r.frame.supersedes != null) doom(r.frame.supersedes.toString(), capsule) } else if (opts.superseded === true) doom(k, capsule)
       }
@@ -82,9 +83,9 @@ export async function collectGarbage (c: ForgetComponents, opts: GcOptions = {})
     for (const [k, capsules] of doomed) {
       opts.signal?.throwIfAborted()
       const cid = CID.parse(k)
-      const r = await readFrame(c.store, cid)
-      if (r == null) continue
       const owner = await c.store.subs.f.get(k)
+      const r = await readFrame(c, cid, owner ?? [...capsules][0])
+      if (r == null) continue
       if (owner != null) capsules.add(owner)
       const dels = batch.dels as NonNullable<StoreBatch['dels']>
       dels.push({ sub: 'b', key: Store.blockKey(cid) }, { sub: 'f', key: k })

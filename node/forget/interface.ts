@@ -1,4 +1,5 @@
-import type { DagSigner } from '../../dag/index.js'
+import type { CID } from 'multiformats/cid'
+import type { DagSigner, Frame } from '../../dag/index.js'
 import type { Store } from '../store/index.js'
 import type { Capsules } from '../capsules/index.js'
 import type { AbortOptions } from '../interface.js'
@@ -9,6 +10,10 @@ export interface ForgetComponents {
   capsules: Capsules
   signer: DagSigner
   now: () => number
+  /** The node's putMany: tombstones go the way every frame goes (sealed in a private capsule). */
+  putMany: (inputs: Array<{ text: string, kind: 'tombstone', supersedes: string, capsule: string, branch: string }>) => Promise<{ cids: string[] }>
+  /** The node's frame reader (opens sealed frames of private capsules this node can read). */
+  readFrame: (cid: CID, bytes: Uint8Array, capsule: string) => Promise<Frame>
 }
 
 /** Forget the frames a query finds: by `search` when given (the node's search), else a substring match over timelines. */

@@ -1,9 +1,9 @@
 /**
  * @packageDocumentation
  * Capture: importers for the export files that AI providers give their
- * users (ChatGPT, Claude, Gemini Takeout, Grok, DeepSeek, Open WebUI, OpenAI
- * `messages` JSONL, SillyTavern, saved ChatGPT share pages) and for
- * documents (Markdown, text, PDF). Each message becomes one frame; the
+ * users (ChatGPT, Claude, Gemini Takeout, AI Studio, Grok, DeepSeek, Open
+ * WebUI, OpenAI `messages` JSONL, SillyTavern, saved ChatGPT share pages,
+ * and the .zip archives they come in) and for documents (Markdown, text, PDF). Each message becomes one frame; the
  * visible thread goes to the capsule, other branches to capsule branches;
  * re-importing adds nothing.
  *
@@ -31,8 +31,10 @@ export { renderText, hasContent } from './render.js'
 export { createProgressBar } from './progress.js'
 
 /**
- * Imports an export file (or an unzipped export folder, or a ChatGPT
- * `export_manifest.json`) into the sink.
+ * Imports an export file, an export archive (.zip, streamed without
+ * extracting), an unzipped export folder, or a ChatGPT `export_manifest.json`
+ * into the sink. Folder and archive imports go file by file: a file that
+ * fails as a whole is listed in `skipped` (with `file`) and stores nothing.
  * @param sink the node (or anything with putMany/hasUri)
  * @param path file or folder
  * @param opts format (default `auto`: detected from content), capsule, onProgress, signal

@@ -32,14 +32,11 @@ export const DEFAULT_RANKING: RankingParams = {
   nextQuestion: 0.7,
   prev: 0.4,
   session: 0.2,
-  window: 0,
-  windowSide: 0.5,
   speaker: 1,
   speakerText: 0.3,
   prfDocs: 5,
   prfTerms: 8,
   prfWeight: 0.3,
-  fillers: 0,
   rrfK: 60
 }
 

@@ -116,10 +116,6 @@ export interface RankingParams {
   prev: number
   /** Share of the best score in a conversation added to its other matching turns. */
   session: number
-  /** Weight of the score of a turn read together with its neighbours (a window covering more of the query). */
-  window: number
-  /** Weight of the neighbours' words inside that window. */
-  windowSide: number
   /** Boost for docs whose speaker is named in the query. */
   speaker: number
   /** Weight of a speaker's name as a plain query term (names mostly appear in the other speaker's turns). */
@@ -128,8 +124,6 @@ export interface RankingParams {
   prfDocs: number
   prfTerms: number
   prfWeight: number
-  /** 1: drop question fillers ("what kind of", "would… describe") from queries; 0: keep them. */
-  fillers: number
   /** Reciprocal rank fusion constant. */
   rrfK: number
 }

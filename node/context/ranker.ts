@@ -52,7 +52,7 @@ export class Ranker {
       }
       if (p.prfWeight > 0 && p.prfDocs > 0 && p.prfTerms > 0) this.feedback(query, filter, speakers, poolSize)
       const pool = this.top(poolSize)
-      const rescored = this.conversational(pool, filter, order)
+      const rescored = this.conversational(pool, filter)
       return rescored.slice(0, limit)
     } finally {
       for (const n of this.touched) { this.scores[n] = 0; this.bonus[n] = 0; this.seen[n] = 0 }
@@ -166,10 +166,10 @@ export class Ranker {
   }
 
   /** Rescores a candidate pool with its conversations (replies, previous turns, sessions). */
-  private conversational (pool: Array<[number, number]>, filter: DocFilter, query: Array<[string, number]>): Array<[number, number]> {
+  private conversational (pool: Array<[number, number]>, filter: DocFilter): Array<[number, number]> {
     const ix = this.index
-    const { next, nextQuestion, prev, session, window, windowSide } = this.params
-    if (next <= 0 && nextQuestion <= 0 && prev <= 0 && session <= 0 && window <= 0) return pool
+    const { next, nextQuestion, prev, session } = this.params
+    if (next <= 0 && nextQuestion <= 0 && prev <= 0 && session <= 0) return pool
     const scores = this.scores
     const bonus = this.bonus
     const bestConv = new Map<number, number>()
@@ -185,26 +185,8 @@ export class Ranker {
       if (c >= 0 && (bestConv.get(c) ?? 0) < s) bestConv.set(c, s)
     }
     const out: Array<[number, number]> = []
-    const qidf = query.map(([t, w]) => [t, w * this.idf(ix.postings.get(t)?.df ?? ix.live)] as [string, number])
-    const k1 = this.params.k1
-    const tfOf = (m: number, t: string): number => {
-      const dt = m < 0 ? undefined : ix.terms[m]
-      if (dt === undefined) return 0
-      const i = dt.terms.indexOf(t)
-      return i < 0 ? 0 : dt.tfs[i]
-    }
     for (const n of members) {
       let s = scores[n] + bonus[n]
-      if (window > 0) {
-        // The turn read with its neighbours: rewards a window that covers more of the query.
-        const [a, b] = ix.neighbours(n)
-        let w = 0
-        for (const [t, q] of qidf) {
-          const tf = tfOf(n, t) + windowSide * (tfOf(a, t) + tfOf(b, t))
-          if (tf > 0) w += q * tf * (k1 + 1) / (tf + k1)
-        }
-        s += window * w
-      }
       const c = ix.convs[n]
       if (session > 0 && c >= 0 && scores[n] > 0) s += session * (bestConv.get(c) ?? 0)
       out.push([n, s])

@@ -6,7 +6,6 @@ import { parseQueryTime } from './query-time.js'
 import { Ranker } from './ranker.js'
 import { makeSnippet } from './snippet.js'
 import { createTokenizer, type Tokenizer } from './tokenizer.js'
-import { QUERY_FILLERS } from './stopwords.js'
 import { bytesToVector, normalize, reciprocalRankFusion, VectorStore, vectorToBytes } from './vectors.js'
 import { fromStored, openStore, readInfo, toStored, type IndexInfo, type Store, type StoredDoc } from './_store.js'
 import type { AddOptions, Embedder, IndexedDoc, IndexStatus, RankingParams, RebuildOptions, SearchHit, SearchIndex, SearchIndexInit, SearchOptions, StemLanguage } from './interface.js'
@@ -25,7 +24,6 @@ class LocalSearchIndex implements SearchIndex {
   private readonly onError: (err: Error) => void
   private readonly store?: Store
   private readonly sentences = new Intl.Segmenter('und', { granularity: 'sentence' })
-  private readonly fillers: ReadonlySet<string>
   private index: InvertedIndex
   private ranker: Ranker
   private vectors?: VectorStore
@@ -43,7 +41,6 @@ class LocalSearchIndex implements SearchIndex {
     this.language = init.language ?? DEFAULT_LANGUAGE
     this.params = { ...DEFAULT_RANKING, ...init.ranking }
     this.tokenizer = createTokenizer(this.language)
-    this.fillers = new Set(QUERY_FILLERS.map(w => this.tokenizer.term(w)).filter((t): t is string => t !== undefined))
     this.embedder = init.embedder
     this.onError = init.onError ?? (() => {})
     this.store = init.db === undefined ? undefined : openStore(init.db)
@@ -193,9 +190,6 @@ class LocalSearchIndex implements SearchIndex {
     if (filter === null) return []
     const terms = new Map<string, number>()
     for (const t of this.tokenizer.terms(text)) terms.set(t, (terms.get(t) ?? 0) + 1)
-    if (this.params.fillers > 0 && [...terms.keys()].some(t => !this.fillers.has(t))) {
-      for (const t of this.fillers) terms.delete(t)
-    }
     let ranked: Array<[number, number]>
     if (terms.size === 0) {
       // Only time words or filters: the newest matching docs.

@@ -39,10 +39,3 @@ export function stopwordsFor (language: StemLanguage): ReadonlySet<string> {
   return new Set([...en, ...own])
 }
 
-/**
- * Words that phrase a question rather than name its topic ("what kind of…", "how would…
- * describe"). Dropped from queries only (a doc may well be about a "kind" gesture), and only
- * when the query keeps other words.
- */
-export const QUERY_FILLERS = ['kind', 'kinds', 'type', 'types', 'sort', 'thing', 'things', 'something', 'anything', 'likely', 'probably',
-  'would', 'could', 'might', 'ever', 'describe', 'mention', 'mentioned', 'say', 'said', 'tell', 'told', 'does', 'do', 'did', 'get', 'got']

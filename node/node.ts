@@ -5,7 +5,7 @@ import { Store, BlockNotFoundError } from './store/index.js'
 import { Capsules, checkBranchName, frameView, type CommittedFrames } from './capsules/index.js'
 import { verifyStore } from './verify/index.js'
 import { nativeSigner, nativeVerifier } from './signatures/index.js'
-import { planExport, importCapsuleFile, verifyCapsuleFile, writeTo, type CapsuleSink, type CapsuleSource, type ExportOptions, type ExportResult, type FileReport, type ImportOptions as FileImportOptions, type ImportResult, type FilesComponents } from './files/index.js'
+import { planExport, importCapsuleFile, verifyCapsuleFile, writeTo, sealedOpenerFor, type CapsuleSink, type CapsuleSource, type ExportOptions, type ExportResult, type FileReport, type ImportOptions as FileImportOptions, type ImportResult, type FilesComponents } from './files/index.js'
 import { forgetFrames, findForQuery, collectGarbage, type ForgetComponents, type ForgetQuery, type ForgetOptions, type ForgetResult, type GcOptions, type GcResult } from './forget/index.js'
 import { NodeSearch } from './search.js'
 import { PrivateKeys, readFrame } from './private/index.js'
@@ -62,7 +62,18 @@ export class VivimNode {
     this.#search = new NodeSearch({ store, capsules: this.#capsules, isServable: (id) => this.isServable(id), readFrame: async (c, bytes, capsule) => await this.#readFrame(c, bytes, capsule) })
     this.#now = now
     const signer = nativeSigner(key)
-    this.#files = { store, refs: this.#capsules.refs, writer: this.#capsules.writer, signer, verifier: nativeVerifier(), now }
+    this.#files = {
+      store,
+      refs: this.#capsules.refs,
+      writer: this.#capsules.writer,
+      signer,
+      verifier: nativeVerifier(),
+      now,
+      epochBlocks: async (id) => await this.#private.epochBlocks(id),
+      sealedOpener: sealedOpenerFor(key),
+      // The record PrivateKeys keeps under `k` (keyring/<capsule> → { owner, blocks }).
+      keyringPut: (id, owner, blocks) => ({ sub: 'k', key: `keyring/${id}`, value: { owner, blocks } })
+    }
     this.#forget = {
       store,
       capsules: this.#capsules,

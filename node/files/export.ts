@@ -65,7 +65,8 @@ export async function planExport (c: FilesComponents, nameOrId: string, opts: Ex
   const forgotten: CID[] = []
   for await (const [k, v] of c.store.subs.g.iterator()) if (v === id) forgotten.push(CID.parse(k))
   const forgottenSet = new Set(forgotten.map(String))
-  const manifest = createManifest({ capsule: genesisCid, branches, forgotten, exporter: c.signer, time: c.now() })
+  const keyring = (await c.epochBlocks(id)).map(k => CID.parse(k))
+  const manifest = createManifest({ capsule: genesisCid, branches, forgotten, keyring, exporter: c.signer, time: c.now() })
   const heads = [...new Map(Object.values(branches).flat().map(h => [h.toString(), h])).values()].sort((a, b) => a.toString() < b.toString() ? -1 : 1)
   const roots = [...heads, manifest.cid]
   const result: ExportResult = {
@@ -83,6 +84,7 @@ export async function planExport (c: FilesComponents, nameOrId: string, opts: Ex
     yield carHeader(roots)
     yield carSection(manifest.cid, manifest.bytes)
     yield carSection(genesisCid, genesisBytes)
+    for (const k of keyring) yield carSection(k, await c.store.getBlock(k))
     const written = new Set<string>()
     for await (const { cid, commit } of ancestors(heads, c.refs.loadCommit)) {
       opts.signal?.throwIfAborted()

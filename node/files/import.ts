@@ -4,12 +4,12 @@
 // fsynced Store.write adds the last blocks, the capsule record and name, the indexes and the
 // merged refs. On any failure the blocks this import wrote are deleted again: the home is as it was.
 import { CID } from 'multiformats/cid'
-import { decodeFrame, type Commit, type EncodedBlock, type Frame } from '../../dag/index.js'
+import { decodeBlockUnsafe, isSealedShape, validateFrame, validateSealed, type Commit, type EncodedBlock, type Frame, type SealedFrame } from '../../dag/index.js'
 import { Store, type StoreBatch } from '../store/index.js'
 import { timeKey, type CommittedFrames } from '../capsules/index.js'
 import { DEFAULT_BRANCH } from '../constants.js'
 import { DEFAULT_STAGE_BYTES } from './constants.js'
-import { scanCapsuleFile, typed, type CapsuleSource, type Scan } from './scan.js'
+import { scanCapsuleFile, typed, type CapsuleSource, type FrameMeta, type Scan } from './scan.js'
 import type { FilesComponents, ImportOptions, ImportResult } from './interface.js'
 
 const LOOKUP_CHUNK = 1000
@@ -145,19 +145,45 @@ async function commit (c: FilesComponents, scan: Scan, stage: Stage, emit?: (bat
     }
   }
 
+  // A private capsule's keyring travels with it: record its epoch blocks beside those held.
+  const epochs = [...scan.epochs.keys()]
+  let open: ((sealed: SealedFrame) => Frame) | undefined
+  if (epochs.length > 0 || [...scan.frames.values()].some(m => m.sealed != null)) {
+    const held = await c.epochBlocks(id)
+    const all = [...new Set([...held, ...epochs])]
+    if (all.length !== held.length) batch.puts.push(c.keyringPut(id, genesis.value.owner, all))
+    const bytesOf = async (k: string): Promise<Uint8Array | undefined> => scan.epochs.get(k) ?? await c.store.getBlockUnsafe(CID.parse(k))
+    const blocks = (await Promise.all(all.map(bytesOf))).filter((b): b is Uint8Array => b != null)
+    open = await c.sealedOpener(id, genesis.value.owner, blocks).catch(() => undefined)
+  }
+  const pendingBytes = new Map(batch.blocks.map(b => [b.cid.toString(), b.bytes]))
+  /** Time and uri of a sealed frame, when this node can open it (else it is stored but not in the timeline). */
+  const openMeta = async (k: string): Promise<FrameMeta | undefined> => {
+    if (open == null) return undefined
+    const bytes = pendingBytes.get(k) ?? await c.store.getBlockUnsafe(CID.parse(k))
+    if (bytes == null) return undefined
+    try {
+      const f = open(validateSealed(decodeBlockUnsafe(CID.parse(k), bytes)))
+      return { time: f.time, tombstone: f.kind === 'tombstone', ...(f.uri != null ? { uri: f.uri } : {}) }
+    } catch { return undefined }
+  }
+
   // Indexes, as the Writer makes them, for frames this capsule did not index yet.
   const frames = [...scan.frames.entries()].filter(([k]) => !stage.skipped.has(k))
   const added: string[] = []
   for (let i = 0; i < frames.length; i += LOOKUP_CHUNK) {
     const part = frames.slice(i, i + LOOKUP_CHUNK)
     const owners = await c.store.subs.f.getMany(part.map(([k]) => k))
-    part.forEach(([k, meta], j) => {
-      if (owners[j] === id) return
+    for (let j = 0; j < part.length; j++) {
+      const [k, stated] = part[j]
+      if (owners[j] === id) continue
       added.push(k)
-      batch.puts.push({ sub: 't', key: `${id}!${timeKey(meta.time)}!${k}`, value: '' })
       if (owners[j] == null) batch.puts.push({ sub: 'f', key: k, value: id })
+      const meta = stated.sealed != null ? await openMeta(k) : stated
+      if (meta == null) continue
+      batch.puts.push({ sub: 't', key: `${id}!${timeKey(meta.time)}!${k}`, value: '' })
       if (meta.uri != null) batch.puts.push({ sub: 'u', key: `${meta.uri}\u0000${k}`, value: '' })
-    })
+    }
   }
   const forgotten = [...scan.forgotten]
   const known = forgotten.length > 0 ? await c.store.subs.g.getMany(forgotten) : []
@@ -179,7 +205,9 @@ async function commit (c: FilesComponents, scan: Scan, stage: Stage, emit?: (bat
       for (const k of added.slice(i, i + LOOKUP_CHUNK)) {
         const cid = CID.parse(k)
         const bytes = await c.store.getBlock(cid)
-        blocks.push({ cid, bytes, value: decodeFrame(cid, bytes) })
+        const value: unknown = decodeBlockUnsafe(cid, bytes)
+        if (!isSealedShape(value)) { blocks.push({ cid, bytes, value: validateFrame(value) }); continue }
+        try { if (open != null) blocks.push({ cid, bytes, value: open(validateSealed(value)) }) } catch {} // no key here: not searchable
       }
       await emit([{ capsule: id, branch: Object.keys(branches)[0] ?? DEFAULT_BRANCH, frames: blocks, commits, previousHeads: [] }])
     }

@@ -1,5 +1,5 @@
 import type { CID } from 'multiformats/cid'
-import type { DagSigner, SignatureVerifier } from '../../dag/index.js'
+import type { DagSigner, Frame, SealedFrame, SignatureVerifier } from '../../dag/index.js'
 import type { Store } from '../store/index.js'
 import type { Refs, Writer } from '../capsules/index.js'
 import type { AbortOptions } from '../interface.js'
@@ -12,6 +12,12 @@ export interface FilesComponents {
   signer: DagSigner
   verifier: SignatureVerifier
   now: () => number
+  /** CIDs of a private capsule's epoch blocks (its keys wrapped per reader); [] for a plain capsule. */
+  epochBlocks: (capsule: string) => Promise<string[]>
+  /** An opener for a private capsule's sealed frames from these epoch blocks; it throws when this node is no reader. */
+  sealedOpener: (capsule: string, owner: string, epochBlocks: Uint8Array[]) => Promise<(sealed: SealedFrame) => Frame>
+  /** The store op recording a private capsule's epoch blocks (merged with those held). */
+  keyringPut: (capsule: string, owner: string, blocks: string[]) => { sub: 'k', key: string, value: unknown }
 }
 
 /** A passphrase, or a function asked for one only when the file turns out to be encrypted. */
@@ -106,6 +112,8 @@ export interface Manifest {
   branches: Record<string, CID[]>
   /** Frames the history names whose content was forgotten (their blocks are absent on purpose). */
   forgotten: CID[]
+  /** A private capsule's epoch blocks (content keys wrapped per reader), carried in the file. */
+  keyring?: CID[]
   exporter: string
   time: number
   sig: Uint8Array

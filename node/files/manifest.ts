@@ -8,13 +8,18 @@ import { encodeBlock, InvalidRecordError, InvalidSignatureError, type DagSigner,
 import { MANIFEST_TYPE } from './constants.js'
 import type { Manifest } from './interface.js'
 
-const KEYS = ['v', 'type', 'capsule', 'branches', 'forgotten', 'exporter', 'time', 'sig']
+const KEYS = ['v', 'type', 'capsule', 'branches', 'forgotten', 'keyring', 'exporter', 'time', 'sig']
 const BRANCH = /^[A-Za-z0-9_][A-Za-z0-9._\-/]{0,127}$/
 
 function asCid (v: unknown, field: string): CID {
   const c = CID.asCID(v)
   if (c == null) throw new InvalidRecordError(`manifest.${field} must be a CID link`)
   return c
+}
+
+function asList (v: unknown, field: string): unknown[] {
+  if (!Array.isArray(v)) throw new InvalidRecordError(`manifest.${field} must be a list`)
+  return v
 }
 
 /** The bytes the exporter signs: the manifest without `sig`, as dag-cbor. */
@@ -24,8 +29,9 @@ export function manifestSigningBytes (m: Omit<Manifest, 'sig'> | Manifest): Uint
 }
 
 /** Makes and signs a manifest block. */
-export function createManifest (init: { capsule: CID, branches: Record<string, CID[]>, forgotten: CID[], exporter: DagSigner, time: number }): EncodedBlock<Manifest> {
+export function createManifest (init: { capsule: CID, branches: Record<string, CID[]>, forgotten: CID[], keyring?: CID[], exporter: DagSigner, time: number }): EncodedBlock<Manifest> {
   const unsigned: Omit<Manifest, 'sig'> = { v: 1, type: MANIFEST_TYPE, capsule: init.capsule, branches: init.branches, forgotten: init.forgotten, exporter: init.exporter.did, time: init.time }
+  if (init.keyring != null && init.keyring.length > 0) unsigned.keyring = init.keyring
   return encodeBlock({ ...unsigned, sig: init.exporter.sign(manifestSigningBytes(unsigned)) })
 }
 
@@ -63,6 +69,7 @@ export function validateManifest (value: unknown, verify: SignatureVerifier): Ma
     capsule: asCid(o.capsule, 'capsule'),
     branches,
     forgotten: o.forgotten.map((f, i) => asCid(f, `forgotten[${i}]`)),
+    ...(o.keyring !== undefined ? { keyring: asList(o.keyring, 'keyring').map((k, i) => asCid(k, `keyring[${i}]`)) } : {}),
     exporter: o.exporter,
     time: o.time,
     sig: o.sig

@@ -4,7 +4,7 @@
 import { createReadStream } from 'node:fs'
 import { CID } from 'multiformats/cid'
 import {
-  verifyBlock, decodeBlockUnsafe, validateCommit, validateFrame, commitSigningBytes, decodeGenesis,
+  verifyBlock, decodeBlockUnsafe, validateCommit, validateFrame, commitSigningBytes, decodeGenesis, isSealedShape, validateSealed,
   DAG_CBOR_CODE, InvalidSignatureError, UnsupportedCidError, type Genesis, type SignatureVerifier
 } from '../../dag/index.js'
 import { CapsuleExpiredError } from '../errors.js'
@@ -20,7 +20,8 @@ import type { FileProblem, Manifest, PassphraseSource } from './interface.js'
 export type CapsuleSource = string | Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>
 
 export interface CommitMeta { capsule: string, parents: string[], frames: string[], removes: string[], time: number }
-export interface FrameMeta { time: number, uri?: string, supersedes?: string, tombstone: boolean }
+/** What the index needs of a frame; a sealed frame (private capsule) shows only its capsule until opened. */
+export interface FrameMeta { time: number, uri?: string, supersedes?: string, tombstone: boolean, sealed?: string }
 
 /** What a scan learned: the manifest, the genesis and the links of every commit and frame. */
 export interface Scan {
@@ -32,6 +33,8 @@ export interface Scan {
   frames: Map<string, FrameMeta>
   /** Forgotten frames the history names (listed by the manifest, absent from the file). */
   forgotten: Set<string>
+  /** A private capsule's epoch blocks (listed by the manifest), by CID. */
+  epochs: Map<string, Uint8Array>
   blocks: number
   problems: FileProblem[]
 }
@@ -74,7 +77,7 @@ async function passphraseOf (p: PassphraseSource | undefined): Promise<string | 
  * with `collect` block-level problems are gathered and the scan goes on.
  */
 export async function scanCapsuleFile (src: CapsuleSource, opts: ScanOptions): Promise<Scan> {
-  const scan: Scan = { encrypted: false, roots: [], commits: new Map(), frames: new Map(), forgotten: new Set(), blocks: 0, problems: [] }
+  const scan: Scan = { encrypted: false, roots: [], commits: new Map(), frames: new Map(), forgotten: new Set(), epochs: new Map(), blocks: 0, problems: [] }
   const fail = (err: Error, cid?: CID | string): void => {
     if (opts.collect !== true) throw err
     scan.problems.push({ error: err.name, ...(cid != null ? { cid: cid.toString() } : {}), detail: err.message })
@@ -117,6 +120,11 @@ export async function scanCapsuleFile (src: CapsuleSource, opts: ScanOptions): P
           const c = validateCommit(value)
           if (!opts.verifier(c.author, commitSigningBytes(c), c.sig)) throw new InvalidSignatureError(`Commit ${key} has an invalid signature`)
           scan.commits.set(key, { capsule: c.capsule.toString(), parents: c.parents.map(String), frames: c.frames.map(String), removes: c.removes.map(String), time: c.time })
+        } else if (scan.manifest?.value.keyring?.some(k => k.equals(cid)) === true) {
+          // An epoch block: opaque here (signed by the owner; checked when the keyring opens).
+          scan.epochs.set(key, bytes.slice())
+        } else if (isSealedShape(value)) {
+          scan.frames.set(key, { time: 0, tombstone: false, sealed: validateSealed(value).capsule.toString() })
         } else {
           const f = validateFrame(value)
           const meta: FrameMeta = { time: f.time, tombstone: f.kind === 'tombstone' }
@@ -155,6 +163,7 @@ function checkClosure (scan: Scan, now: number, fail: (err: Error, cid?: CID | s
   if (g == null) fail(new IncompleteCapsuleError(`The capsule's genesis ${capsule} is missing`), capsule)
   else if (g.cid.toString() !== capsule) fail(new InvalidCapsuleFileError('The manifest names another capsule than the genesis in the file'), g.cid)
   const listedForgotten = new Set(m.forgotten.map(String))
+  for (const k of m.keyring ?? []) if (!scan.epochs.has(k.toString())) fail(new IncompleteCapsuleError(`Epoch block ${k.toString()} of the capsule's keyring is missing`), k)
   // Walk the history from the heads: every commit and frame it names must be here (or forgotten).
   const reached = new Set<string>()
   const framesReached = new Set<string>()
@@ -169,7 +178,12 @@ function checkClosure (scan: Scan, now: number, fail: (err: Error, cid?: CID | s
     let whole = true
     for (const f of c.frames) {
       framesReached.add(f)
-      if (scan.frames.has(f)) continue
+      const meta = scan.frames.get(f)
+      if (meta?.sealed != null) {
+        whole = false // what a sealed frame supersedes is readable only with its key
+        if (meta.sealed !== capsule) fail(new InvalidCapsuleFileError(`Sealed frame ${f} belongs to another capsule`), f)
+      }
+      if (meta != null) continue
       whole = false
       if (listedForgotten.has(f)) scan.forgotten.add(f)
       else fail(new IncompleteCapsuleError(`Frame ${f} named by commit ${k} is missing`), f)

@@ -120,9 +120,11 @@ export function evaluate (s: Statement, value: unknown): boolean {
       return v !== FAIL && deepEqual(v, s.val)
     }
     case '!=': {
-      // Spec: `!=` is equivalent to ["not", ["==", selector, value]].
+      // Spec: `!=` is ["not", ["==", selector, value]] on a resolved value; when the
+      // selector cannot be resolved "the associated statement MUST return false", so a
+      // missing path never satisfies `!=` (deny by default; `not` of a failing `==` is still true).
       const v = select(s.sel, value)
-      return !(v !== FAIL && deepEqual(v, s.val))
+      return v !== FAIL && !deepEqual(v, s.val)
     }
     case '<': case '<=': case '>': case '>=': {
       const v = select(s.sel, value)

@@ -86,6 +86,15 @@ describe('statements', () => {
     expect(deepEqual([1], { 0: 1 })).toBe(false)
   })
 
+  it('a selector that cannot be resolved makes ==, != and like false; not inverts a statement', () => {
+    const m = (pol: unknown[]): boolean => matchPolicy(parsePolicy([pol]), { a: [1] })
+    expect(m(['==', '.a[5]', 1])).toBe(false)
+    expect(m(['!=', '.a[5]', 1])).toBe(false)
+    expect(m(['like', '.a[5]', '*'])).toBe(false)
+    expect(m(['not', ['==', '.a[5]', 1]])).toBe(true)
+    expect(m(['!=', '.a[5]?', 1])).toBe(true) // optional: null, which is not 1
+  })
+
   it('any over an empty collection is false; all is true; both are false on non-collections', () => {
     expect(matchPolicy(parsePolicy([['any', '.a', ['==', '.', 1]]]), { a: [] })).toBe(false)
     expect(matchPolicy(parsePolicy([['all', '.a', ['==', '.', 1]]]), { a: [] })).toBe(true)

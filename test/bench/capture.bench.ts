@@ -7,7 +7,10 @@
  * Peer on the same file: the naive way, `JSON.parse` of the whole file
  * (time and peak RSS), in its own child process.
  *
- *   npm run bench -- capture [--mb=200] [--runs=1] [--no-peer]
+ *   npm run bench -- capture [--mb=200] [--runs=1] [--no-peer] [--node]
+ *
+ * `--node` also imports the file into a real offline node (createNode) and
+ * reports the time until the first conversation is found by `search`.
  */
 import { spawn } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
@@ -19,6 +22,8 @@ import { once } from 'node:events'
 import { median, writeResults } from './_util.js'
 
 const RSS_LIMIT_MB = 300
+/** A word only the first conversation holds: searching it tells when that conversation is searchable. */
+const FIRST_MARKER = 'zanzibarfirstconversation'
 const WORDS = 'memory frame capsule branch thread answer question model token context search retrieval vector local peer node import export stream bounded progress passage heading page citation reasoning tool result image file conversation provider'.split(' ')
 
 /** Deterministic PRNG (mulberry32) so every run writes the same file. */
@@ -71,7 +76,8 @@ function conversation (r: () => number, i: number): { json: string, messages: nu
     const a = `m${n++}`
     const regen = i % 5 === 0 && k === 1
     const alt = regen ? `m${n++}` : undefined
-    mapping[u] = message(u, 'user', t0 + k * 60, sentence(r, 10 + Math.floor(r() * 40)), parent, alt !== undefined ? [alt, a] : [a])
+    const marker = i === 0 && k === 0 ? `${FIRST_MARKER} ` : ''
+    mapping[u] = message(u, 'user', t0 + k * 60, marker + sentence(r, 10 + Math.floor(r() * 40)), parent, alt !== undefined ? [alt, a] : [a])
     if (alt !== undefined) mapping[alt] = message(alt, 'assistant', t0 + k * 60 + 5, sentence(r, 100), u, [])
     const cite = r() < 0.2 ? ' \u30103:0\u2020source\u3011' : ''
     mapping[a] = message(a, 'assistant', t0 + k * 60 + 10, sentence(r, 80 + Math.floor(r() * 220)) + cite, u, [])
@@ -109,7 +115,7 @@ export async function generate (path: string, bytes: number): Promise<{ conversa
 interface ChildResult { seconds: number, conversations: number, messages: number, added: number, firstStoredMs: number, peakRssMB: number, sampledPeakRssMB: number }
 
 /** Runs this file as a child with a fresh heap: `--child import|parse <file>`. */
-async function child (mode: 'import' | 'parse', file: string): Promise<ChildResult> {
+async function child (mode: 'import' | 'parse' | 'node', file: string): Promise<ChildResult> {
   const self = fileURLToPath(import.meta.url)
   const p = spawn(process.execPath, ['--import', 'tsx', self, '--child', mode, file], { stdio: ['ignore', 'pipe', 'inherit'] })
   let out = ''
@@ -128,6 +134,38 @@ async function childMain (mode: string, file: string): Promise<void> {
   const timer = setInterval(() => { sampled = Math.max(sampled, process.memoryUsage().rss) }, 20)
   const t0 = performance.now()
   let result: Partial<ChildResult>
+  if (mode === 'node') {
+    // the real node: time until the first conversation is found by search
+    await import('../../node/polyfill.js')
+    const { createNode } = await import('../../node/index.js')
+    const { mkdtemp } = await import('node:fs/promises')
+    const home = await mkdtemp(join(tmpdir(), 'vivim-capture-bench-home-'))
+    const node = await createNode({ home, network: false })
+    let searchable = NaN
+    let done = false
+    const start = performance.now()
+    const poll = (async () => {
+      while (!done && Number.isNaN(searchable)) {
+        const hits = await node.search(FIRST_MARKER, { topK: 1 }).catch(() => [])
+        if (hits.length > 0) searchable = performance.now() - start
+        else await new Promise(resolve => setTimeout(resolve, 25))
+      }
+    })()
+    try {
+      const r = await node.import(file)
+      done = true
+      await poll
+      result = { conversations: r.conversations, messages: r.messages, added: r.added, firstStoredMs: searchable }
+    } finally {
+      done = true
+      await node.stop()
+      await rm(home, { recursive: true, force: true })
+    }
+    const seconds = (performance.now() - start) / 1000
+    clearInterval(timer)
+    console.log(JSON.stringify({ ...result, seconds, peakRssMB: process.resourceUsage().maxRSS / 1024, sampledPeakRssMB: Math.max(sampled, process.memoryUsage().rss) / 1048576 }))
+    return
+  }
   if (mode === 'parse') {
     const data = JSON.parse(await readFile(file, 'utf8')) as unknown[]
     result = { conversations: data.length, messages: 0, added: 0, firstStoredMs: NaN }
@@ -157,6 +195,8 @@ export async function run (args: string[]): Promise<void> {
     for (let i = 0; i < runs; i++) results.push(await child('import', file))
     let naive: ChildResult | undefined
     if (peer && freemem() > 3 * 1024 ** 3) naive = await child('parse', file)
+    // --node: the same file into a real offline node (frames signed, stored, indexed)
+    const real = args.includes('--node') ? await child('node', file) : undefined
     const sec = median(results.map(r => r.seconds))
     const rows = {
       'file MB': +(size / 1048576).toFixed(1),
@@ -168,12 +208,16 @@ export async function run (args: string[]): Promise<void> {
       'first conversation stored ms': Math.round(median(results.map(r => r.firstStoredMs))),
       'peak RSS MB (import)': Math.round(Math.max(...results.map(r => r.peakRssMB))),
       'peak RSS MB (naive JSON.parse)': naive !== undefined ? Math.round(naive.peakRssMB) : 'skipped',
-      'naive JSON.parse s': naive !== undefined ? +naive.seconds.toFixed(2) : 'skipped'
+      'naive JSON.parse s': naive !== undefined ? +naive.seconds.toFixed(2) : 'skipped',
+      'real node: import s': real !== undefined ? +real.seconds.toFixed(2) : 'not run (--node)',
+      'real node: messages/s': real !== undefined ? Math.round(real.messages / real.seconds) : 'not run (--node)',
+      'real node: first conversation searchable ms': real !== undefined ? Math.round(real.firstStoredMs) : 'not run (--node)',
+      'real node: peak RSS MB': real !== undefined ? Math.round(real.peakRssMB) : 'not run (--node)'
     }
     console.table(rows)
     const ok = rows['peak RSS MB (import)'] < RSS_LIMIT_MB
     console.log(ok ? `peak RSS under ${RSS_LIMIT_MB} MB` : `FAIL: peak RSS ${rows['peak RSS MB (import)']} MB ≥ ${RSS_LIMIT_MB} MB`)
-    await writeResults('capture', { rows, runs: results, naive, limitMB: RSS_LIMIT_MB, ok })
+    await writeResults('capture', { rows, runs: results, naive, real, limitMB: RSS_LIMIT_MB, ok })
     if (!ok) process.exitCode = 1
   } finally {
     await rm(file, { force: true })

@@ -123,17 +123,22 @@ export interface KeyringInit {
 export class EpochKeyring {
   readonly id: string
   readonly #admin: (Signer & KeyAgreement) | undefined
+  /** Who must have signed the epoch blocks, and whose wrapped keys this keyring opens. */
+  readonly #adminDid: string
+  readonly #reader: KeyAgreement
   readonly #keys = new Map<number, Uint8Array>()
   readonly #blocks = new Map<number, EpochBlock>()
 
-  private constructor (id: string, admin: (Signer & KeyAgreement) | undefined) {
+  private constructor (id: string, adminDid: string, reader: KeyAgreement, admin: (Signer & KeyAgreement) | undefined) {
     this.id = id
+    this.#adminDid = adminDid
+    this.#reader = reader
     this.#admin = admin
   }
 
   /** A new keyring at epoch 0 (owner side). */
   static create (init: KeyringInit): EpochKeyring {
-    const ring = new EpochKeyring(init.id, init.admin)
+    const ring = new EpochKeyring(init.id, init.admin.did, init.admin, init.admin)
     ring.#startEpoch(0, new Set([init.admin.did, ...(init.readers ?? [])]))
     return ring
   }
@@ -141,23 +146,47 @@ export class EpochKeyring {
   /**
    * A reader's keyring from published epoch blocks: it unwraps the keys of every
    * epoch it is a reader of, and can decrypt (and write in) those epochs only.
+   * When the reader is the admin's own key, the keyring can rotate and add readers again
+   * (the owner is a reader of every epoch, so its blocks are its key backup).
    *
    * @throws {MalformedEnvelopeError} {InvalidSignature} for a bad block
    */
   static async open (o: { id: string, admin: string, reader: KeyAgreement | (Signer & KeyAgreement), blocks: Iterable<Uint8Array>, verifier?: SignatureVerifier }): Promise<EpochKeyring> {
     // The admin reopening its own keyring (after a restart) keeps the right to rotate and add readers.
     const asAdmin = o.reader.did === o.admin && typeof (o.reader as Partial<Signer>).sign === 'function' ? o.reader as Signer & KeyAgreement : undefined
-    const ring = new EpochKeyring(o.id, asAdmin)
-    const verifier = o.verifier ?? createSignatureVerifier()
-    for (const bytes of o.blocks) {
-      const block = await decodeEpochBlock(bytes, { admin: o.admin, id: o.id, verifier })
-      const known = ring.#blocks.get(block.epoch)
-      // Several versions of one epoch exist when readers were added: keep the one that names us.
-      if (known === undefined || (!known.readers.has(o.reader.did) && block.readers.has(o.reader.did))) ring.#blocks.set(block.epoch, block)
-      const w = block.readers.get(o.reader.did)
-      if (w !== undefined && !ring.#keys.has(block.epoch)) ring.#keys.set(block.epoch, unwrapKey(w, o.reader, epochContext(o.id, block.epoch)))
-    }
+    const ring = new EpochKeyring(o.id, o.admin, o.reader, asAdmin)
+    await ring.addBlocks(o.blocks, { verifier: o.verifier })
     return ring
+  }
+
+  /**
+   * Takes in published epoch blocks (a new epoch, or a version of one that now names
+   * this reader), so a long-lived keyring follows rotations without being reopened.
+   * Returns the epochs whose key became available.
+   *
+   * @throws {MalformedEnvelopeError} {InvalidSignature} for a bad block (blocks before it are kept)
+   * @throws {DecryptionError} when a block names this reader but its wrapped key does not open
+   */
+  async addBlocks (blocks: Iterable<Uint8Array>, options: { verifier?: SignatureVerifier } = {}): Promise<number[]> {
+    const verifier = options.verifier ?? createSignatureVerifier()
+    const me = this.#reader.did
+    const opened: number[] = []
+    for (const bytes of blocks) {
+      const block = await decodeEpochBlock(bytes, { admin: this.#adminDid, id: this.id, verifier })
+      const known = this.#blocks.get(block.epoch)
+      // Several versions of one epoch exist when readers were added: prefer one that names us,
+      // then the one naming the most readers (the latest version the owner published).
+      const better = known === undefined ||
+        (!known.readers.has(me) && block.readers.has(me)) ||
+        (known.readers.has(me) === block.readers.has(me) && block.readers.size > known.readers.size)
+      if (better) this.#blocks.set(block.epoch, block)
+      const w = block.readers.get(me)
+      if (w !== undefined && !this.#keys.has(block.epoch)) {
+        this.#keys.set(block.epoch, unwrapKey(w, this.#reader, epochContext(this.id, block.epoch)))
+        opened.push(block.epoch)
+      }
+    }
+    return opened
   }
 
   /** The latest epoch known. */

@@ -174,6 +174,23 @@ describe('epoch keyring', () => {
     }
   })
 
+  it('a long-lived reader keyring follows rotations with addBlocks; a removed reader gains nothing', async () => {
+    const ring = EpochKeyring.create({ id: CAPSULE, admin: owner, readers: [bob.did, carol.did] })
+    const bobs = await EpochKeyring.open({ id: CAPSULE, admin: owner.did, reader: bob, blocks: ring.blocks().map(b => b.bytes) })
+    const carols = await EpochKeyring.open({ id: CAPSULE, admin: owner.did, reader: carol, blocks: ring.blocks().map(b => b.bytes) })
+    const next = ring.rotate({ remove: [carol.did] })
+    const box = ring.encrypt(enc.encode('epoch one'))
+    expect(nameOf(() => bobs.decrypt(box))).toBe('UnknownEpochError')
+    expect(await bobs.addBlocks([next.bytes])).toEqual([1])
+    expect(new TextDecoder().decode(bobs.decrypt(box))).toBe('epoch one')
+    expect(await carols.addBlocks([next.bytes])).toEqual([])
+    expect(nameOf(() => carols.decrypt(box))).toBe('NotAReaderError')
+    // A forged block is refused and changes nothing.
+    const forged = EpochKeyring.create({ id: CAPSULE, admin: testKey('mallory'), readers: [carol.did] }).blocks()[0].bytes
+    expect((await errorOf(carols.addBlocks([forged])))?.name).toBe('InvalidSignature')
+    expect(carols.hasKey(1)).toBe(false)
+  })
+
   it('the owner reopens its keyring from the published blocks, with admin rights', async () => {
     const ring = EpochKeyring.create({ id: CAPSULE, admin: owner, readers: [bob.did, carol.did] })
     const box = ring.encrypt(enc.encode('kept'))

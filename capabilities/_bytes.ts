@@ -58,3 +58,28 @@ export function isSafeInt (x: unknown): x is number {
 export function unknownKeys (m: Record<string, unknown>, allowed: readonly string[]): string[] {
   return Object.keys(m).filter(k => !allowed.includes(k))
 }
+
+const B32 = 'abcdefghijklmnopqrstuvwxyz234567'
+
+/**
+ * The string form of a CID, as `cid.toString()` gives it (base32 for CIDv1), but
+ * several times faster: token ids and proof lookups compute it on every decode.
+ */
+export function cidString (cid: { readonly version: number, readonly bytes: Uint8Array, toString: () => string }): string {
+  if (cid.version !== 1) return cid.toString()
+  const bytes = cid.bytes
+  let out = 'b'
+  let buffer = 0
+  let bits = 0
+  for (let i = 0; i < bytes.length; i++) {
+    buffer = (buffer << 8) | bytes[i]
+    bits += 8
+    while (bits >= 5) {
+      bits -= 5
+      out += B32[(buffer >>> bits) & 31]
+    }
+    buffer &= (1 << bits) - 1
+  }
+  if (bits > 0) out += B32[(buffer << (5 - bits)) & 31]
+  return out
+}

@@ -18,7 +18,7 @@ import { InvalidSignature, MalformedToken } from './errors.js'
 import { encodeEnvelope } from './envelope.js'
 import { toToken } from './token.js'
 import { createSignatureVerifier, verifyRecord, type SignatureVerifier } from './verify.js'
-import { isMap, unknownKeys } from './_bytes.js'
+import { cidString, isMap, unknownKeys } from './_bytes.js'
 import { nowSeconds } from './issue.js'
 import type { Signer } from './identity.js'
 import type { Invocation, Ipld, TokenInput } from './interface.js'
@@ -121,7 +121,7 @@ export class RevocationStore {
   /** Adds a record whose signature the caller already verified (e.g. read back from our own disk). */
   addUnsafe (rev: Revocation): void {
     this.#records.set(rev.token.id, rev)
-    const key = rev.revoked.toString()
+    const key = cidString(rev.revoked)
     let set = this.#byTarget.get(key)
     if (set === undefined) { set = new Set(); this.#byTarget.set(key, set) }
     set.add(rev.revoker)
@@ -134,7 +134,7 @@ export class RevocationStore {
 
   /** True when someone revoked this delegation (whether or not in scope for a given chain). */
   has (cid: CID | string): boolean {
-    return this.#byTarget.has(cid.toString())
+    return this.#byTarget.has(typeof cid === 'string' ? cid : cidString(cid))
   }
 
   /** Every record held, to publish alongside a capsule or circle. */

@@ -8,7 +8,7 @@ import { MalformedToken } from './errors.js'
 import { decodeEnvelope, type RawEnvelope } from './envelope.js'
 import { isCommand } from './command.js'
 import { parsePolicy } from './policy.js'
-import { isBytes, isMap, isSafeInt, unknownKeys } from './_bytes.js'
+import { cidString, isBytes, isMap, isSafeInt, unknownKeys } from './_bytes.js'
 import type { Delegation, DelegationPayload, Invocation, InvocationPayload, Ipld, Token, TokenInput } from './interface.js'
 
 const ALL_TAGS = [...DELEGATION_TAGS, ...INVOCATION_TAGS]
@@ -98,7 +98,7 @@ function remember<T extends object> (t: T): T {
 }
 
 function envelopeFields (env: RawEnvelope): Omit<RawEnvelope, 'payload'> & { id: string } {
-  return { bytes: env.bytes, cid: env.cid, id: env.cid.toString(), signature: env.signature, header: env.header, signed: env.signed, tag: env.tag }
+  return { bytes: env.bytes, cid: env.cid, id: cidString(env.cid), signature: env.signature, header: env.header, signed: env.signed, tag: env.tag }
 }
 
 /**

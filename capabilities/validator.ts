@@ -30,7 +30,7 @@ import { matchPolicy } from './policy.js'
 import { RevocationStore } from './revocation.js'
 import { toToken } from './token.js'
 import { createSignatureVerifier, verifyRecord, type SignatureVerifier } from './verify.js'
-import { own } from './_bytes.js'
+import { cidString, own } from './_bytes.js'
 import type { Delegation, Invocation, Ipld, ProofResolver, Token, TokenInput, ValidatedChain, ValidatedInvocation } from './interface.js'
 
 /** Options of {@link createValidator}. */
@@ -232,7 +232,7 @@ export class Validator {
     }
     const out: Delegation[] = []
     for (const cid of inv.payload.prf) {
-      const id = cid.toString()
+      const id = cidString(cid)
       let t = byId.get(id)
       if (t === undefined && this.#resolve !== undefined) t = await this.#resolveProof(cid, id)
       if (t === undefined) throw new UnavailableProof(`proof ${id} is not available`)

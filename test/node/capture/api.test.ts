@@ -102,8 +102,9 @@ describe('capture API', () => {
     const sink = new MemorySink()
     let n = 0
     const orig = sink.putMany.bind(sink)
-    sink.putMany = async (inputs, opts) => { if (++n === 2) throw new Error('disk full'); return orig(inputs, opts) }
-    await expect(importBytes(sink, chatgptExport(3))).rejects.toThrow('disk full')
+    const diskFull = new Error('disk full')
+    sink.putMany = async (inputs, opts) => { if (++n === 2) throw diskFull; return orig(inputs, opts) }
+    await expect(importBytes(sink, chatgptExport(3))).rejects.toBe(diskFull)
     expect(sink.all()).toHaveLength(2)
     sink.putMany = orig
     const r = await importBytes(sink, chatgptExport(3))

@@ -77,7 +77,7 @@ function fromMapping (c: Obj): Conversation {
 }
 
 function fromApi (c: Obj): Conversation {
-  const biz = obj(obj(obj(c.data)?.biz_data)) ?? obj(c.biz_data) ?? c
+  const biz = obj(obj(c.data)?.biz_data) ?? obj(c.biz_data) ?? c
   const session = obj(biz.chat_session) ?? {}
   const nodes = new Map<string, TreeNode>()
   for (const [i, x] of arr(biz.chat_messages).entries()) {

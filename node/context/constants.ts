@@ -37,8 +37,12 @@ export const DEFAULT_RANKING: RankingParams = {
   prfDocs: 5,
   prfTerms: 8,
   prfWeight: 0.3,
+  time: 2,
   rrfK: 60
 }
+
+/** What natural-language time in a query does by default. */
+export const DEFAULT_TIME_MODE: 'filter' | 'boost' = 'boost'
 
 /** Default context budget in tokens. */
 export const DEFAULT_CONTEXT_BUDGET = 4000

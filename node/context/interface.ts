@@ -45,8 +45,10 @@ export interface SearchOptions extends AbortOptions {
   timeZone?: string
   /** The instant that "yesterday" is relative to (default: now). */
   now?: Date
-  /** Read natural-language time in the query ("last Tuesday") as a time filter (default true). */
+  /** Read natural-language time in the query ("last Tuesday") (default true). */
   naturalTime?: boolean
+  /** What that time does: `filter` keeps only docs inside it; `boost` ranks them (and the stretch after) higher (default `DEFAULT_TIME_MODE`). */
+  timeMode?: 'filter' | 'boost'
   /** Vector and lexical fusion; `false` searches lexically even when an embedder is set (default true). */
   vectors?: boolean
 }
@@ -124,6 +126,8 @@ export interface RankingParams {
   prfDocs: number
   prfTerms: number
   prfWeight: number
+  /** Boost for docs inside the time the query names (`timeMode: 'boost'`). */
+  time: number
   /** Reciprocal rank fusion constant. */
   rrfK: number
 }

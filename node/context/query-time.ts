@@ -94,6 +94,9 @@ export function parseQueryTime (query: string, timeZone: string, now: Date): Par
   const used: chrono.ParsedResult[] = []
   for (const r of results) {
     if (VAGUE.test(r.text.trim())) continue
+    // A lone month or day word ("march forward", "may") is a time only after a preposition ("in March").
+    if (!/\s/.test(r.text.trim()) && !/^(yesterday|tomorrow)$/i.test(r.text.trim()) &&
+      !/\b(in|during|since|before|after|until|till|by|last|this|next|of|on)\s+$/i.test(query.slice(0, r.index))) continue
     const unit = unitOf(r)
     if (unit === undefined) continue
     const [a] = range(timeZone, r.start.date().getTime(), unit)
@@ -102,7 +105,14 @@ export function parseQueryTime (query: string, timeZone: string, now: Date): Par
     until = until === undefined ? b : Math.max(until, b)
     used.push(r)
   }
-  if (used.length === 0) return { text: query }
+  // A bare year after a preposition ("in 2022"), which chrono leaves alone.
+  if (used.length === 0) {
+    const y = /\b(in|during|since|of|from)\s+((?:19|20)\d{2})\b(?!\s*[-/:])/i.exec(query)
+    if (y === null) return { text: query }
+    const year = Number(y[2])
+    const text = (query.slice(0, y.index) + ' ' + query.slice(y.index + y[0].length)).replace(/\s+/g, ' ').trim()
+    return { text, since: fromWall(timeZone, year, 0, 1), until: fromWall(timeZone, year + 1, 0, 1), timeText: y[0] }
+  }
   let text = query
   for (const r of [...used].sort((x, y) => y.index - x.index)) {
     text = text.slice(0, r.index) + ' ' + text.slice(r.index + r.text.length)

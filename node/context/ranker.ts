@@ -26,7 +26,7 @@ export class Ranker {
    * that turn asked a question), a turn a share of the one after it, and every turn a share of
    * the best turn of its conversation. Returns up to `limit` [doc, score] pairs, best first.
    */
-  rank (query: Map<string, number>, filter: DocFilter, limit: number): Array<[number, number]> {
+  rank (query: Map<string, number>, filter: DocFilter, limit: number, boost?: (n: number) => number): Array<[number, number]> {
     const ix = this.index
     const p = this.params
     this.ensure(ix.size)
@@ -47,6 +47,7 @@ export class Ranker {
         this.accumulate(t, w, filter, restricted)
         remaining -= bounds[i]
       })
+      if (boost !== undefined) for (const n of this.touched) this.scores[n] *= boost(n)
       if (speakers.length > 0 && p.speaker > 0) {
         for (const n of this.touched) if (ix.roles[n] !== undefined && speakers.includes(ix.roles[n] as string)) this.scores[n] *= 1 + p.speaker
       }

@@ -1,4 +1,4 @@
-import { ASYNC_TICK_MS, DEFAULT_EMBED_BATCH, DEFAULT_LANGUAGE, DEFAULT_RANKING, DEFAULT_SNIPPET_CHARS, DEFAULT_TOP_K, INDEX_FORMAT, MAX_TOP_K, REBUILD_BATCH, TOKENIZER_VERSION } from './constants.js'
+import { ASYNC_TICK_MS, DEFAULT_TIME_MODE, DEFAULT_EMBED_BATCH, DEFAULT_LANGUAGE, DEFAULT_RANKING, DEFAULT_SNIPPET_CHARS, DEFAULT_TOP_K, INDEX_FORMAT, MAX_TOP_K, REBUILD_BATCH, TOKENIZER_VERSION } from './constants.js'
 import { AbortError, EmbedderMismatchError, IndexClosedError, IndexStaleError } from './errors.js'
 import { buildFilter } from './filter.js'
 import { InvertedIndex, type DocTerms } from './inverted-index.js'
@@ -186,17 +186,30 @@ class LocalSearchIndex implements SearchIndex {
       const parsed = parseQueryTime(query, options.timeZone ?? this.zone, options.now ?? new Date())
       if (parsed.since !== undefined) { text = parsed.text; range = parsed }
     }
-    const filter = buildFilter(this.index, options, range)
-    if (filter === null) return []
     const terms = new Map<string, number>()
     for (const t of this.tokenizer.terms(text)) terms.set(t, (terms.get(t) ?? 0) + 1)
+    // With no words left but time ("in May 2023"), the time always filters.
+    // Time words filter (`timeMode: 'filter'`) or boost: people tell of things after they happen,
+    // so a boost also covers a stretch after the range (as long as the range, at least a week).
+    let boost: ((n: number) => number) | undefined
+    const mode = options.timeMode ?? DEFAULT_TIME_MODE
+    if (range !== undefined && mode === 'boost' && terms.size > 0 && range.since !== undefined && range.until !== undefined) {
+      const since = range.since
+      const until = range.until + Math.max(range.until - range.since, 7 * 86_400_000)
+      const times = this.index.times
+      const factor = 1 + this.params.time
+      boost = (n) => times[n] >= since && times[n] < until ? factor : 1
+      range = undefined
+    }
+    const filter = buildFilter(this.index, options, range)
+    if (filter === null) return []
     let ranked: Array<[number, number]>
     if (terms.size === 0) {
       // Only time words or filters: the newest matching docs.
       ranked = this.newest(filter, topK)
     } else {
       const depth = this.vectors !== undefined && options.vectors !== false ? Math.max(topK * 4, 100) : topK
-      ranked = this.ranker.rank(terms, filter, depth)
+      ranked = this.ranker.rank(terms, filter, depth, boost)
       if (this.vectors !== undefined && this.embedder !== undefined && options.vectors !== false && this.vectors.size > 0) {
         try {
           const [qv] = await this.embedder.embed([text], { signal: options.signal, purpose: 'query' })

@@ -25,3 +25,12 @@ describe('parseQueryTime', () => {
     expect(parseQueryTime('Sunday brunch ideas', 'UTC', now).since).toBeUndefined()
   })
 })
+
+describe('parseQueryTime ambiguity', () => {
+  it('reads a lone month word as time only after a preposition', () => {
+    expect(parseQueryTime('march forward plans', 'UTC', now).since).toBeUndefined()
+    const r = parseQueryTime('trip in March', 'UTC', now)
+    expect(r.text).toBe('trip')
+    expect(iso(r.since)).toBe('2023-03-01T00:00:00.000Z')
+  })
+})

@@ -71,12 +71,26 @@ describe('search', () => {
       doc('tue', 'dentist invoice paid', { time: Date.UTC(2023, 5, 13, 15) })
     ])
     const now = new Date('2023-06-15T12:00:00Z')
-    expect((await ix.search('dentist in May 2023', { now, timeZone: 'UTC' })).map(h => h.cid)).toEqual(['may'])
+    const timeMode = 'filter'
+    expect((await ix.search('dentist in May 2023', { now, timeZone: 'UTC', timeMode })).map(h => h.cid)).toEqual(['may'])
     // 2023-06-14T02:00Z is still June 13 in New York: "yesterday" (June 14) there excludes it.
-    expect((await ix.search('dentist yesterday', { now, timeZone: 'UTC' })).map(h => h.cid)).toEqual(['june'])
-    expect((await ix.search('dentist yesterday', { now, timeZone: 'America/New_York' })).map(h => h.cid)).toEqual([])
-    expect((await ix.search('dentist last Tuesday', { now, timeZone: 'America/New_York' })).map(h => h.cid).sort()).toEqual(['june', 'tue'])
-    expect((await ix.search('dentist in May 2023', { now, naturalTime: false })).length).toBe(3)
+    expect((await ix.search('dentist yesterday', { now, timeZone: 'UTC', timeMode })).map(h => h.cid)).toEqual(['june'])
+    expect((await ix.search('dentist yesterday', { now, timeZone: 'America/New_York', timeMode })).map(h => h.cid)).toEqual([])
+    expect((await ix.search('dentist last Tuesday', { now, timeZone: 'America/New_York', timeMode })).map(h => h.cid).sort()).toEqual(['june', 'tue'])
+    expect((await ix.search('dentist in May 2023', { now, naturalTime: false, timeMode })).length).toBe(3)
+  })
+
+  it('by default boosts docs in (and just after) the time the query names, without dropping others', async () => {
+    const ix = await index([
+      doc('april', 'dentist appointment booked', { time: Date.UTC(2023, 3, 10) }),
+      doc('may', 'dentist', { time: Date.UTC(2023, 4, 10) }),
+      doc('early-june', 'dentist', { time: Date.UTC(2023, 5, 5) }),
+      doc('august', 'dentist', { time: Date.UTC(2023, 7, 5) })
+    ])
+    const now = new Date('2023-09-01T00:00:00Z')
+    const hits = (await ix.search('dentist in May 2023', { now, timeZone: 'UTC' })).map(h => h.cid)
+    expect(hits.slice(0, 2).sort()).toEqual(['early-june', 'may'])
+    expect(hits.sort()).toEqual(['april', 'august', 'early-june', 'may'])
   })
 
   it('lists the newest matching docs when the query is only time words', async () => {

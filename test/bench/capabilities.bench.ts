@@ -94,12 +94,15 @@ export async function run (args: string[]): Promise<void> {
     for (const c of pool) await cold.validateInvocation(c.inv, { proofs: c.proofs }) // warm the key-import cache and JIT
     const coldSeq: number[] = []
     const coldPar: number[] = []
+    const floorHere: number[] = []
     const coldBytes: number[] = []
     const cached: number[] = []
     const n = quick ? 300 : Math.round(2400 / (depth + 1)) * 4
     for (let r = 0; r < runs; r++) {
       coldSeq.push(await rate(n, 1, async i => { const c = pool[i % pool.length]; await cold.validateInvocation(c.inv, { proofs: c.proofs }) }))
       coldPar.push(await rate(n, INFLIGHT, async i => { const c = pool[i % pool.length]; await cold.validateInvocation(c.inv, { proofs: c.proofs }) }))
+      // The floor again, in the same time window (the machine is shared and its load drifts).
+      floorHere.push(await rate(n * (depth + 1), INFLIGHT, async () => await crypto.subtle.verify('Ed25519', ck, sig as Uint8Array<ArrayBuffer>, msg)) / (depth + 1))
       // From the wire: envelope bytes decoded and hashed each time too.
       coldBytes.push(await rate(n, INFLIGHT, async i => { const c = pool[i % pool.length]; await cold.validateInvocation(c.inv.bytes, { proofs: c.proofs.map(p => p.bytes) }) }))
       const warm = createValidator({ now: () => NOW })
@@ -128,9 +131,10 @@ export async function run (args: string[]): Promise<void> {
       cachedPerSec: median(cached),
       coldSequentialP10: percentile(coldSeq, 10),
       cachedP10: percentile(cached, 10),
-      verifyFloorPerSec: median(floor16) / (depth + 1)
+      verifyFloorPerSec: median(floorHere),
+      coldShareOfFloor: median(coldPar) / median(floorHere)
     }
-    rows.push([`chain of ${depth} delegation${depth > 1 ? 's' : ''} + invocation`, String(depth + 1), fmt(median(coldSeq)), fmt(median(coldPar)), fmt(median(coldBytes)), fmt(median(newInv)), fmt(median(cached)), fmt(median(floor16) / (depth + 1))])
+    rows.push([`chain of ${depth} delegation${depth > 1 ? 's' : ''} + invocation`, String(depth + 1), fmt(median(coldSeq)), fmt(median(coldPar)), fmt(median(coldBytes)), fmt(median(newInv)), fmt(median(cached)), `${fmt(median(floorHere))} (${Math.round(100 * median(coldPar) / median(floorHere))}%)`])
   }
   results.chains = chains
 
@@ -181,7 +185,7 @@ export async function run (args: string[]): Promise<void> {
   }
   results.encryption = enc
 
-  const header = ['case', 'signatures', 'cold/s (1 in flight)', `cold/s (${INFLIGHT} in flight)`, `cold from bytes/s (${INFLIGHT})`, `new inv., known proofs/s (${INFLIGHT})`, 'cached/s', 'verify floor/s']
+  const header = ['case', 'signatures', 'cold/s (1 in flight)', `cold/s (${INFLIGHT} in flight)`, `cold from bytes/s (${INFLIGHT})`, `new inv., known proofs/s (${INFLIGHT})`, 'cached/s', 'verify floor/s (cold %)']
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)))
   const line = (r: string[]): string => '| ' + r.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |'
   console.log(line(header))
@@ -190,6 +194,6 @@ export async function run (args: string[]): Promise<void> {
   const { loadavg, cpus } = await import('node:os')
   results.machine = { cpus: cpus().length, loadavg: loadavg() }
   console.log(`\nmedians of ${runs} runs; Node ${process.version}; ${cpus().length} CPUs, load average ${loadavg().map(x => x.toFixed(1)).join(' ')}`)
-  console.log('targets: ≥3,000 cold 3-deep chains/s, ≥200,000/s cached; "verify floor" = WebCrypto verifies/s ÷ signatures in the chain')
+  console.log(`targets: ≥3,000 cold 3-deep chains/s, ≥200,000/s cached; "verify floor" = WebCrypto verifies/s (${INFLIGHT} in flight, same window) ÷ signatures in the chain; cold % = cold (${INFLIGHT} in flight) ÷ floor`)
   await writeResults('capabilities', results)
 }

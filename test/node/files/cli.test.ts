@@ -1,7 +1,10 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
 import { join } from 'node:path'
 import { writeFile, readFile, access } from 'node:fs/promises'
-import { tempHome, removeHome, runCli } from '../../_helpers.js'
+import { tempHome, removeHome, runCli as run } from '../../_helpers.js'
+
+// Generous child deadlines: these run beside the fuzz suite on two cores.
+const runCli = async (args: string[], o: Parameters<typeof run>[1] = {}): ReturnType<typeof run> => await run(args, { ...o, timeoutMs: 180_000 })
 
 const exists = async (p: string): Promise<boolean> => await access(p).then(() => true, () => false)
 
@@ -53,7 +56,7 @@ describe('vivim capsule export/import, verify FILE, forget, gc', () => {
     const q = await runCli(['forget', '--query', 'first', '--no-gc', '--json'], { home: b })
     expect(JSON.parse(q.stdout).gc).toBeUndefined()
     expect(JSON.parse((await runCli(['gc', '--json'], { home: b })).stdout).deleted).toHaveLength(1)
-  }, 240_000)
+  }, 600_000)
 
   it('never takes a passphrase from an argument, and without a terminal or a file it says so', async () => {
     const sealed = join(dir, 'notes.vivim')
@@ -70,7 +73,7 @@ describe('vivim capsule export/import, verify FILE, forget, gc', () => {
     const wrong = await runCli(['capsule', 'import', sealed, '--passphrase-file', join(dir, 'wrong')], { home: join(dir, 'c'), timeoutMs: 60_000 })
     expect(wrong.code).toBe(1)
     expect(wrong.stderr).toMatch(/WrongPassphraseError/)
-  }, 120_000)
+  }, 300_000)
 
   it('verify FILE names each problem and exits 1; a damaged plain file is refused on import', async () => {
     const bytes = await readFile(join(dir, 'notes.car'))
@@ -86,5 +89,5 @@ describe('vivim capsule export/import, verify FILE, forget, gc', () => {
     const imp = await runCli(['capsule', 'import', damaged], { home: join(dir, 'd') })
     expect(imp.code).toBe(1)
     expect(imp.stderr).toMatch(/TruncatedFileError/)
-  }, 120_000)
+  }, 300_000)
 })

@@ -34,6 +34,7 @@ export const DEFAULT_RANKING: RankingParams = {
   session: 0.2,
   speaker: 1,
   speakerText: 0.3,
+  otherSpeaker: 0.2,
   prfDocs: 5,
   prfTerms: 8,
   prfWeight: 0.3,

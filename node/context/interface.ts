@@ -120,6 +120,8 @@ export interface RankingParams {
   session: number
   /** Boost for docs whose speaker is named in the query. */
   speaker: number
+  /** Share of the speaker boost for speakers named after the first. */
+  otherSpeaker: number
   /** Weight of a speaker's name as a plain query term (names mostly appear in the other speaker's turns). */
   speakerText: number
   /** Pseudo-relevance feedback: how many top docs to read, how many terms to add, and their weight. */

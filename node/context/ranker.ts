@@ -49,7 +49,11 @@ export class Ranker {
       })
       if (boost !== undefined) for (const n of this.touched) this.scores[n] *= boost(n)
       if (speakers.length > 0 && p.speaker > 0) {
-        for (const n of this.touched) if (ix.roles[n] !== undefined && speakers.includes(ix.roles[n] as string)) this.scores[n] *= 1 + p.speaker
+        // The first speaker named is usually the question's subject ("What did John tell Tim?").
+        for (const n of this.touched) {
+          const i = ix.roles[n] === undefined ? -1 : speakers.indexOf(ix.roles[n] as string)
+          if (i >= 0) this.scores[n] *= 1 + (i === 0 ? p.speaker : p.speaker * p.otherSpeaker)
+        }
       }
       if (p.prfWeight > 0 && p.prfDocs > 0 && p.prfTerms > 0) this.feedback(query, filter, speakers, poolSize)
       const pool = this.top(poolSize)

@@ -121,7 +121,6 @@ export async function * streamJsonRecords (chunks: AsyncIterable<Uint8Array>, op
   for await (const chunk of chunks) {
     opts.signal?.throwIfAborted()
     const buf = chunk
-    const out: JsonRecord[] = []
     elChunkFrom = 0
     // position of the next backslash at or after i, cached per chunk (-1: none left)
     let bsAt = -2
@@ -183,10 +182,10 @@ export async function * streamJsonRecords (chunks: AsyncIterable<Uint8Array>, op
       // a separator or the end of the streamed array closes the element in progress
       if (depth === targetDepth && !targetDone && (b === COMMA || b === CLOSE_BRACKET)) {
         if (elStart < 0 && b === COMMA) {
-          out.push({ index: index++, byte: offset + i, error: new InvalidRecordJsonError(`empty record at byte ${offset + i}`) })
+          yield { index: index++, byte: offset + i, error: new InvalidRecordJsonError(`empty record at byte ${offset + i}`) }
         } else {
           const r = finishElement(buf, i)
-          if (r !== undefined && (r.value !== undefined || r.error !== undefined || !collect)) out.push(r)
+          if (r !== undefined && (r.value !== undefined || r.error !== undefined || !collect)) yield r
         }
         if (b === COMMA) continue
       } else if (depth === targetDepth && !targetDone && elStart < 0) {
@@ -225,7 +224,7 @@ export async function * streamJsonRecords (chunks: AsyncIterable<Uint8Array>, op
           if (wholeObject) {
             const r = elementRecord(buf, i + 1)
             elStart = -1
-            out.push(r)
+            yield r
           }
         }
         continue
@@ -248,7 +247,6 @@ export async function * streamJsonRecords (chunks: AsyncIterable<Uint8Array>, op
     }
     offset += buf.length
     opts.onBytes?.(offset)
-    for (const r of out) yield r
     if (ended && opts.allowTrailing === true) return
   }
   if (topKind === 0) throw new MalformedExportError('the file holds no JSON value', 0)

@@ -125,6 +125,8 @@ const RULES: BlockRule[] = [
   { re: /```([^\n`]*)\n([\s\S]*?)\n?```/y, make: m => ({ type: 'code', language: m[1].trim() === '' ? undefined : m[1].trim(), text: m[2] }) }
 ]
 
+/** Characters every kind of markup handled here starts with. */
+const MARKUP_HINT = /[\ue200-\ue2ff【<`:]/
 const BLOCK_START = /<antThinking>|<think(?:ing)?>|<antArtifact\b|<xaiArtifact\b|<details\b|:::writing\{|```/g
 
 /**
@@ -132,6 +134,11 @@ const BLOCK_START = /<antThinking>|<think(?:ing)?>|<antArtifact\b|<xaiArtifact\b
  * inline citations extracted); an unterminated block stays plain text.
  */
 export function parseMarkup (text: string, src: CitationSource = {}): Part[] {
+  // most messages carry no markup at all: skip the scanners
+  if (!MARKUP_HINT.test(text)) {
+    const t = text.trim()
+    return t === '' ? [] : [{ type: 'text', text: t }]
+  }
   const parts: Part[] = []
   let plainStart = 0
   const pushPlain = (end: number): void => {

@@ -10,6 +10,8 @@ export interface PutCall { inputs: PutInput[], opts?: PutManyOptions }
 export class MemorySink implements CaptureSink {
   readonly calls: PutCall[] = []
   readonly byUri = new Map<string, PutInput>()
+  /** Uris only, when inputs are not kept. */
+  private readonly uris = new Set<string>()
   readonly sources: SourceRecord[] = []
   /** When false, inputs are not kept (benchmarks): only uris and counts. */
   private readonly keep: boolean
@@ -26,8 +28,9 @@ export class MemorySink implements CaptureSink {
     for (const input of inputs) {
       if (typeof input.text !== 'string') throw new TypeError('text must be a string')
       if (input.uri !== undefined) {
-        if (this.byUri.has(input.uri)) throw new Error(`duplicate uri stored: ${input.uri}`)
-        this.byUri.set(input.uri, this.keep ? input : { text: '' })
+        if (this.byUri.has(input.uri) || this.uris.has(input.uri)) throw new Error(`duplicate uri stored: ${input.uri}`)
+        if (this.keep) this.byUri.set(input.uri, input)
+        else this.uris.add(input.uri)
       }
       cids.push(`cid-${this.frames++}`)
     }
@@ -37,7 +40,7 @@ export class MemorySink implements CaptureSink {
   }
 
   async hasUri (uri: string): Promise<boolean> {
-    return this.byUri.has(uri)
+    return this.byUri.has(uri) || this.uris.has(uri)
   }
 
   async recordSource (record: SourceRecord): Promise<void> {

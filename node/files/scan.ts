@@ -93,15 +93,14 @@ export async function scanCapsuleFile (src: CapsuleSource, opts: ScanOptions): P
     }
     scan.roots = await readCarHeader(reader)
     const rootKeys = new Set(scan.roots.map(String))
-    const seen = new Set<string>()
     for (;;) {
       opts.signal?.throwIfAborted()
       const section = await readCarSection(reader)
       if (section == null) break
       const { cid, bytes } = section
       const key = cid.toString()
-      if (seen.has(key)) continue
-      seen.add(key)
+      // A repeated block adds nothing (the maps below are the set of blocks seen: no second copy of every CID).
+      if (scan.frames.has(key) || scan.commits.has(key) || scan.epochs.has(key) || scan.genesis?.cid.equals(cid) === true || scan.manifest?.cid.equals(cid) === true) continue
       scan.blocks++
       let keep = true
       try {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Level } from 'level'
 import MiniSearch from 'minisearch'
-import { createSearchIndex, type IndexedDoc, type IndexDb } from '../../node/context/index.js'
+import { createSearchIndex, type IndexedDoc } from '../../node/context/index.js'
 import { median, percentile } from './_util.js'
 
 function rng (seed: number): () => number {
@@ -61,13 +61,13 @@ export async function syntheticLatency (n: number): Promise<Record<string, unkno
   const dir = await mkdtemp(join(tmpdir(), 'vivim-bench-'))
   const db = new Level<string, unknown>(dir)
   try {
-    let ix = createSearchIndex({ db: db.sublevel('search') as unknown as IndexDb })
+    let ix = createSearchIndex({ db: db.sublevel('search') })
     await ix.open()
     let t = performance.now()
     for (let i = 0; i < docs.length; i += 1000) await ix.add(docs.slice(i, i + 1000))
     const buildMs = performance.now() - t
     await ix.close()
-    ix = createSearchIndex({ db: db.sublevel('search') as unknown as IndexDb })
+    ix = createSearchIndex({ db: db.sublevel('search') })
     t = performance.now()
     await ix.open()
     const openMs = performance.now() - t

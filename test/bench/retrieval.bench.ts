@@ -1,6 +1,7 @@
 // Retrieval on LoCoMo's development split (read from ../shared), side by side with a plain BM25
 // and MiniSearch over the same turns in the same run, plus search latency on a 100k-frame corpus.
 //   npm run bench -- retrieval [--quick] [--set=neighbour=0.2,prfWeight=0.3]
+import { loadavg } from 'node:os'
 import MiniSearch from 'minisearch'
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base'
 import { assembleContext, createSearchIndex, indexSources, o200kCounter, type RankingParams } from '../../node/context/index.js'
@@ -39,6 +40,7 @@ export async function run (args: string[]): Promise<void> {
   const quick = args.includes('--quick')
   const ranking = overrides(args)
   const { docs, questions, unresolved, ends } = await loadLocomo()
+  console.log(`load average at start: ${loadavg().map(x => x.toFixed(1)).join(' ')} (latencies on a shared machine drift: compare ratios)`)
   console.log(`LoCoMo dev: ${docs.length} turns, ${questions.length} questions with evidence, ${unresolved} evidence ids unresolved`)
   const tokens = new Map(docs.map(d => [d.cid, countTokens(d.text)]))
   const tokensOf = (id: string): number => tokens.get(id) ?? 0
@@ -121,5 +123,6 @@ export async function run (args: string[]): Promise<void> {
     const { syntheticLatency } = await import('./_retrieval-synthetic.js')
     results.synthetic = await syntheticLatency(100_000)
   }
+  results.loadavg = loadavg()
   await writeResults('retrieval', results)
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Level } from 'level'
-import { createSearchIndex, httpEmbedder, localFolderEmbedder, type Embedder, type IndexDb } from '../../../node/context/index.js'
+import { createSearchIndex, httpEmbedder, localFolderEmbedder, type Embedder } from '../../../node/context/index.js'
 import { doc } from './_fixtures.js'
 
 // A fake stands only for the outside provider: a toy "semantic" model on 127.0.0.1 that maps
@@ -78,7 +78,7 @@ describe('vector search fused with BM25', () => {
 
   it('finds a doc with no word in common through its vector; records the model', async () => {
     const embedder = httpEmbedder({ api: 'ollama', baseUrl: base, model: 'toy', dimensions: 3 })
-    const ix = createSearchIndex({ db: db.sublevel('s') as unknown as IndexDb, embedder })
+    const ix = createSearchIndex({ db: db.sublevel('s'), embedder })
     await ix.open()
     await ix.add(docs)
     expect((await ix.search('automobile', { topK: 1 })).map(h => h.cid)).toEqual(['v1'])
@@ -87,7 +87,7 @@ describe('vector search fused with BM25', () => {
     await ix.close()
     // Reopened: vectors come back from level, no re-embedding.
     const before = requests.length
-    const again = createSearchIndex({ db: db.sublevel('s') as unknown as IndexDb, embedder })
+    const again = createSearchIndex({ db: db.sublevel('s'), embedder })
     await again.open()
     expect((await again.search('hound', { topK: 1 })).map(h => h.cid)).toEqual(['v2'])
     expect(requests.length).toBe(before + 1) // the query only
@@ -96,12 +96,12 @@ describe('vector search fused with BM25', () => {
 
   it('refuses to mix models: another model makes the index stale until rebuilt', async () => {
     const toy = httpEmbedder({ api: 'ollama', baseUrl: base, model: 'toy', dimensions: 3 })
-    const a = createSearchIndex({ db: db.sublevel('s') as unknown as IndexDb, embedder: toy })
+    const a = createSearchIndex({ db: db.sublevel('s'), embedder: toy })
     await a.open()
     await a.add(docs)
     await a.close()
     const other: Embedder = { model: 'other', dimensions: 3, embed: toy.embed }
-    const b = createSearchIndex({ db: db.sublevel('s') as unknown as IndexDb, embedder: other })
+    const b = createSearchIndex({ db: db.sublevel('s'), embedder: other })
     await b.open()
     await expect(b.search('sedan')).rejects.toHaveProperty('name', 'IndexStaleError')
     await b.rebuild(docs)

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Level } from 'level'
-import { createSearchIndex, type IndexDb, type SearchHit, type SearchIndex } from '../../../node/context/index.js'
+import { createSearchIndex, type SearchHit, type SearchIndex } from '../../../node/context/index.js'
 import { corpus, doc } from './_fixtures.js'
 
 const QUERIES = ['dog puppy', 'paella domingos', '咖啡', '🎉', 'budget spreadsheet', 'running', 'cafe']
@@ -12,7 +12,7 @@ let db: Level<string, unknown>
 const opened: SearchIndex[] = []
 
 function make (): SearchIndex {
-  const ix = createSearchIndex({ db: db.sublevel('search') as unknown as IndexDb })
+  const ix = createSearchIndex({ db: db.sublevel('search') })
   opened.push(ix)
   return ix
 }

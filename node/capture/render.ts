@@ -25,7 +25,7 @@ export function renderPart (p: Part): string {
       return `[artifact${label !== '' ? ': ' + label : ''}]\n${p.text}\n[/artifact]`
     }
     case 'tool-call': return `[tool call: ${p.name}]${p.input !== undefined && p.input !== '' ? '\n' + p.input : ''}`
-    case 'tool-result': return `[tool result${p.name !== undefined ? ': ' + p.name : ''}]\n${p.text}`
+    case 'tool-result': return p.text.trim() === '' ? '' : `[tool result${p.name !== undefined ? ': ' + p.name : ''}]\n${p.text}`
     case 'image': return `[image: ${p.name ?? p.pointer ?? 'image'}]`
     case 'file': return `[file: ${p.name ?? p.pointer ?? 'file'}]${p.text !== undefined && p.text !== '' ? '\n' + p.text : ''}`
     case 'citation': return ''

@@ -4,8 +4,9 @@
  * an in-memory sink double (keeps uris and counts, not text, as a node
  * keeps text on disk). Reports messages/s, time until the first
  * conversation is stored, and the child's peak RSS (must stay < 300 MB).
- * Peer on the same file: the naive way, `JSON.parse` of the whole file
- * (time and peak RSS), in its own child process.
+ * Peers on the same file, each in its own child process: the naive way
+ * (`JSON.parse` of the whole file) and stream-json 1.9's StreamArray
+ * (parsing only; stream-json 3 needs Node 22).
  *
  *   npm run bench -- capture [--mb=200] [--runs=1] [--no-peer] [--node]
  *
@@ -115,7 +116,7 @@ export async function generate (path: string, bytes: number): Promise<{ conversa
 interface ChildResult { seconds: number, conversations: number, messages: number, added: number, firstStoredMs: number, peakRssMB: number, sampledPeakRssMB: number }
 
 /** Runs this file as a child with a fresh heap: `--child import|parse <file>`. */
-async function child (mode: 'import' | 'parse' | 'node', file: string): Promise<ChildResult> {
+async function child (mode: 'import' | 'parse' | 'node' | 'streamjson', file: string): Promise<ChildResult> {
   const self = fileURLToPath(import.meta.url)
   const p = spawn(process.execPath, ['--import', 'tsx', self, '--child', mode, file], { stdio: ['ignore', 'pipe', 'inherit'] })
   let out = ''
@@ -166,7 +167,15 @@ async function childMain (mode: string, file: string): Promise<void> {
     console.log(JSON.stringify({ ...result, seconds, peakRssMB: process.resourceUsage().maxRSS / 1024, sampledPeakRssMB: Math.max(sampled, process.memoryUsage().rss) / 1048576 }))
     return
   }
-  if (mode === 'parse') {
+  if (mode === 'streamjson') {
+    // peer: stream-json 1.9 (the last line that runs on Node 20), parsing only
+    const { createReadStream } = await import('node:fs')
+    const { default: StreamArray } = await import('stream-json/streamers/StreamArray.js')
+    let conversations = 0
+    const pipeline = createReadStream(file).pipe(StreamArray.withParser())
+    for await (const _ of pipeline) conversations++
+    result = { conversations, messages: 0, added: 0, firstStoredMs: NaN }
+  } else if (mode === 'parse') {
     const data = JSON.parse(await readFile(file, 'utf8')) as unknown[]
     result = { conversations: data.length, messages: 0, added: 0, firstStoredMs: NaN }
   } else {
@@ -195,6 +204,7 @@ export async function run (args: string[]): Promise<void> {
     for (let i = 0; i < runs; i++) results.push(await child('import', file))
     let naive: ChildResult | undefined
     if (peer && freemem() > 3 * 1024 ** 3) naive = await child('parse', file)
+    const sj = peer ? await child('streamjson', file) : undefined
     // --node: the same file into a real offline node (frames signed, stored, indexed)
     const real = args.includes('--node') ? await child('node', file) : undefined
     const sec = median(results.map(r => r.seconds))
@@ -209,6 +219,8 @@ export async function run (args: string[]): Promise<void> {
       'peak RSS MB (import)': Math.round(Math.max(...results.map(r => r.peakRssMB))),
       'peak RSS MB (naive JSON.parse)': naive !== undefined ? Math.round(naive.peakRssMB) : 'skipped',
       'naive JSON.parse s': naive !== undefined ? +naive.seconds.toFixed(2) : 'skipped',
+      'stream-json 1.9 parse only s': sj !== undefined ? +sj.seconds.toFixed(2) : 'skipped',
+      'stream-json 1.9 peak RSS MB': sj !== undefined ? Math.round(sj.peakRssMB) : 'skipped',
       'real node: import s': real !== undefined ? +real.seconds.toFixed(2) : 'not run (--node)',
       'real node: messages/s': real !== undefined ? Math.round(real.messages / real.seconds) : 'not run (--node)',
       'real node: first conversation searchable ms': real !== undefined ? Math.round(real.firstStoredMs) : 'not run (--node)',
@@ -217,7 +229,7 @@ export async function run (args: string[]): Promise<void> {
     console.table(rows)
     const ok = rows['peak RSS MB (import)'] < RSS_LIMIT_MB
     console.log(ok ? `peak RSS under ${RSS_LIMIT_MB} MB` : `FAIL: peak RSS ${rows['peak RSS MB (import)']} MB ≥ ${RSS_LIMIT_MB} MB`)
-    await writeResults('capture', { rows, runs: results, naive, real, limitMB: RSS_LIMIT_MB, ok })
+    await writeResults('capture', { rows, runs: results, naive, streamJson: sj, real, limitMB: RSS_LIMIT_MB, ok })
     if (!ok) process.exitCode = 1
   } finally {
     await rm(file, { force: true })

@@ -89,7 +89,7 @@ describe('fuzz: tokens', () => {
     await expect(createValidator({ now: () => NOW }).validateInvocation(inv, { proofs: [d1, d2] })).resolves.toBeDefined()
   })
 
-  it('mutated invocations and proofs (5,000): a UCAN error each, never an acceptance', async () => {
+  it('mutated invocations and proofs (4,500): a UCAN error each, never an acceptance', async () => {
     // One validator for all runs: its signature cache fills with the genuine tokens, and a
     // mutant (another CID) must not ride on it. The chain is never validated whole here:
     // once it is, the memoised chain rightly ignores extra proofs supplied with it.
@@ -102,10 +102,10 @@ describe('fuzz: tokens', () => {
       parts[t] = mutant
       const name = await nameOfAsync(() => validator.validateInvocation(parts[0], { proofs: [parts[1], parts[2]], subject: owner.did, command: CAPSULE_READ, capsule: CAPSULE }))
       expect(UCAN_ERRORS.has(name), name).toBe(true)
-    }), 5000)
+    }), 4500)
   })
 
-  it('validly signed envelopes around arbitrary payloads (600): never accepted', async () => {
+  it('validly signed envelopes around arbitrary payloads (400): never accepted', async () => {
     const validator = createValidator({ now: () => NOW })
     const payload = fc.oneof(
       fc.jsonValue(),
@@ -122,7 +122,7 @@ describe('fuzz: tokens', () => {
         const name = await nameOfAsync(() => validator.validateInvocation(b, { proofs: [d1], subject: owner.did }))
         expect(UCAN_ERRORS.has(name), name).toBe(true)
       }
-    }), 300)
+    }), 200)
     await check('signed records', fc.asyncProperty(fc.record({
       iss: fc.constant(carol.did), sub: fc.constantFrom(owner.did, bob.did), cmd: fc.constantFrom('/capsule/read', '/', '/capsule'),
       args: fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 2 })), nonce: fc.uint8Array({ maxLength: 16 }),
@@ -132,20 +132,20 @@ describe('fuzz: tokens', () => {
       const b = encodeEnvelope(carol, INVOCATION_TAG, p).bytes
       const name = await nameOfAsync(() => validator.validateInvocation(b, { proofs: [d1, d2] }))
       expect(UCAN_ERRORS.has(name), name).toBe(true)
-    }), 300)
+    }), 200)
   })
 
-  it('random bytes and random CBOR (2,000): MalformedToken', async () => {
+  it('random bytes and random CBOR (1,600): MalformedToken', async () => {
     const validator = createValidator({ now: () => NOW })
     await check('random bytes', fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), async (b) => {
       expect(await nameOfAsync(() => validator.validateInvocation(b))).toBe('MalformedToken')
       expect(await nameOfAsync(() => decodeToken(b))).toBe('MalformedToken')
-    }), 1000)
+    }), 800)
     await check('random cbor', fc.asyncProperty(fc.jsonValue(), async (v) => {
       const b = dagCbor.encode([new Uint8Array(64), v])
       expect(await nameOfAsync(() => validator.validateInvocation(b))).toBe('MalformedToken')
       expect(await nameOfAsync(() => importTokens('u' + btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')))).toBe('MalformedToken')
-    }), 1000)
+    }), 800)
   })
 
   it('bundles survive mutation only as typed errors', async () => {
@@ -160,7 +160,7 @@ describe('fuzz: tokens', () => {
       } catch (e) {
         expect((e as Error).name).toBe('MalformedToken')
       }
-    }), 500)
+    }), 400)
   })
 
   it('policies from arbitrary JSON parse or fail with MalformedToken; evaluation never throws', async () => {

@@ -35,6 +35,7 @@ export class VivimNode {
   readonly #search: NodeSearch
   readonly #tokens: Tokens
   readonly #private: PrivateKeys
+  #imports: Promise<void> = Promise.resolve()
   readonly #now: () => number
   readonly #files: FilesComponents
   readonly #forget: ForgetComponents
@@ -407,6 +408,14 @@ export class VivimNode {
    */
   async import (path: string, opts: ImportOptions = {}): Promise<ImportReport> {
     this.#check()
+    // One import at a time: an importer checks uris, then writes, and two overlapping files
+    // imported at once could otherwise both write the same message.
+    const run = this.#imports.then(async () => await this.#importNow(path, opts))
+    this.#imports = run.then(() => {}, () => {})
+    return await run
+  }
+
+  async #importNow (path: string, opts: ImportOptions): Promise<ImportReport> {
     // Loaded on first use: the importers (HTML, PDF, streaming JSON) are not needed to open a node.
     const { importFile } = await import('./capture/index.js')
     return await importFile({

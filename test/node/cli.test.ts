@@ -1,5 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest'
-import { tempHome, removeHome, runCli } from '../_helpers.js'
+import { spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { tempHome, removeHome, runCli, waitFor, ROOT } from '../_helpers.js'
 
 describe('vivim CLI', () => {
   let home = ''
@@ -48,6 +50,33 @@ describe('vivim CLI', () => {
     expect(work).toMatchObject({ frames: 3, branches: ['draft', 'main'] })
     expect(work.rules.expires).toBeGreaterThan(Date.now())
   })
+
+  it('vivim start runs the node and holds the home: another process gets NodeInUseError until it stops', async () => {
+    const home = await tempHome('vivim-start-')
+    expect((await runCli(['put', 'before start', '-c', 'notes'], { home })).code).toBe(0)
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'node/cli/bin.ts'), '--home', home, 'start', '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    let err = ''
+    child.stdout.on('data', d => { out += String(d) })
+    child.stderr.on('data', d => { err += String(d) })
+    const closed = new Promise(resolve => child.on('close', resolve))
+    try {
+      await waitFor(() => out.trim().endsWith('}') || child.exitCode != null, 90_000, 'vivim start to print its status')
+      expect(child.exitCode, err).toBeNull()
+      const status = JSON.parse(out)
+      expect(status.did).toMatch(/^did:key:/)
+      expect(status.peerId).toMatch(/^12D3KooW/)
+      expect(status.capsules.map((c: any) => c.name)).toContain('notes')
+      const busy = await runCli(['put', 'x'], { home })
+      expect(busy.code).toBe(1)
+      expect(busy.stderr).toMatch(/NodeInUseError/)
+    } finally {
+      child.kill('SIGTERM')
+      await closed
+    }
+    expect((await runCli(['put', 'after stop', '-c', 'notes'], { home })).code).toBe(0)
+    await removeHome(home)
+  }, 240_000)
 
   it('errors are one line on stderr with a non-zero exit code, no stack trace', async () => {
     for (const args of [['get', 'not-a-cid'], ['put', 'x', '--kind', 'weird'], ['log', 'no-such-capsule'], ['put', 'x', '--tag', 'novalue']]) {

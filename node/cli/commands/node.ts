@@ -97,11 +97,14 @@ export function registerNodeCommands (program: Command): void {
         ...s.capsules.map(c => `  ${c.name}  ${c.frames} frames  (${c.id})`),
         'press Ctrl-C to stop'
       ].join('\n'))
+      // Signal listeners do not keep Node's event loop alive; this timer does, until a signal comes.
+      const keepAlive = setInterval(() => {}, 1 << 30)
       await new Promise<void>((resolve) => {
         const stop = (): void => { resolve() }
         process.once('SIGINT', stop)
         process.once('SIGTERM', stop)
       })
+      clearInterval(keepAlive)
       await node.stop()
       out.note('stopped')
     })

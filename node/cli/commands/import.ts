@@ -13,7 +13,7 @@ function summary (file: string, r: ImportReport): string {
 export function registerImportCommands (program: Command): void {
   program.command('import')
     .description('import AI conversation exports and documents (format detected from content)')
-    .argument('<file...>', 'export files or folders (ChatGPT, Claude, Gemini Takeout, Grok, DeepSeek, Open WebUI, OpenAI JSONL, SillyTavern, share pages, Markdown, text, PDF)')
+    .argument('<file...>', 'export files, .zip archives or unzipped export folders (ChatGPT incl. chat.html and split exports, Claude incl. projects and memories, Gemini Takeout JSON or HTML, Google AI Studio, Grok, DeepSeek, Open WebUI, OpenAI messages JSONL, SillyTavern, ChatGPT share pages, Markdown, text, PDF)')
     .option('-f, --format <format>', 'force a format instead of detecting it (auto)')
     .option('-c, --capsule <name>', 'capsule to import into (default: one per provider)')
     .action(async (files: string[], o, cmd: Command) => {

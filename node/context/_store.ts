@@ -1,3 +1,4 @@
+import { vectorToBytes } from './vectors.js'
 import type { DocTerms } from './inverted-index.js'
 import type { IndexDb, IndexedDoc } from './interface.js'
 
@@ -49,4 +50,11 @@ export function openStore (db: IndexDb): Store {
 export async function readInfo (store: Store): Promise<IndexInfo | undefined> {
   const v = await store.meta.get('info')
   return v === undefined || v === null ? undefined : v as IndexInfo
+}
+
+/** Batch operations that store analysed docs and their vectors. */
+export function putOps (s: Store, analysed: Array<[IndexedDoc, DocTerms]>, vecs: Map<string, Float32Array>): Array<Record<string, unknown>> {
+  const ops: Array<Record<string, unknown>> = analysed.map(([d, dt]) => ({ type: 'put', sublevel: s.docs, key: d.cid, value: toStored(d, dt) }))
+  for (const [cid, v] of vecs) ops.push({ type: 'put', sublevel: s.vecs, key: cid, value: vectorToBytes(v) })
+  return ops
 }

@@ -120,3 +120,14 @@ export function parseQueryTime (query: string, timeZone: string, now: Date): Par
   text = text.replace(/\b(in|on|during|from|since|at)\s*(?=[?.!,]*\s*$)/i, '').replace(/\s+/g, ' ').trim()
   return { text, since, until, timeText: used.map(r => r.text).join(', ') }
 }
+
+/**
+ * A score factor for docs inside a named time range and the stretch after it (as long as the
+ * range, at least a week): people tell of things after they happen ("last night we…").
+ */
+export function timeBoost (range: { since?: number, until?: number }, times: Float64Array, factor: number): ((n: number) => number) | undefined {
+  if (range.since === undefined || range.until === undefined) return undefined
+  const since = range.since
+  const until = range.until + Math.max(range.until - range.since, 7 * 86_400_000)
+  return (n) => times[n] >= since && times[n] < until ? factor : 1
+}

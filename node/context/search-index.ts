@@ -1,20 +1,17 @@
 import { ASYNC_TICK_MS, DEFAULT_TIME_MODE, DEFAULT_EMBED_BATCH, DEFAULT_LANGUAGE, DEFAULT_RANKING, DEFAULT_SNIPPET_CHARS, DEFAULT_TOP_K, INDEX_FORMAT, MAX_TOP_K, REBUILD_BATCH, TOKENIZER_VERSION } from './constants.js'
-import { AbortError, EmbedderMismatchError, IndexClosedError, IndexStaleError } from './errors.js'
+import { IndexClosedError, IndexStaleError } from './errors.js'
 import { buildFilter } from './filter.js'
 import { InvertedIndex, type DocTerms } from './inverted-index.js'
-import { parseQueryTime } from './query-time.js'
+import { parseQueryTime, timeBoost } from './query-time.js'
+import { checkAbort, checkDoc, tick } from './_checks.js'
 import { Ranker } from './ranker.js'
 import { makeSnippet } from './snippet.js'
 import { createTokenizer, type Tokenizer } from './tokenizer.js'
-import { bytesToVector, normalize, reciprocalRankFusion, VectorStore, vectorToBytes } from './vectors.js'
-import { fromStored, openStore, readInfo, toStored, type IndexInfo, type Store, type StoredDoc } from './_store.js'
+import { bytesToVector, reciprocalRankFusion, VectorStore } from './vectors.js'
+import { embedDocs } from './_embed.js'
+import { toHit } from './_hit.js'
+import { fromStored, openStore, putOps, readInfo, type IndexInfo, type Store, type StoredDoc } from './_store.js'
 import type { AddOptions, Embedder, IndexedDoc, IndexStatus, RankingParams, RebuildOptions, SearchHit, SearchIndex, SearchIndexInit, SearchOptions, StemLanguage } from './interface.js'
-
-function checkAbort (signal?: AbortSignal): void {
-  if (signal?.aborted === true) throw new AbortError()
-}
-
-const tick = async (): Promise<void> => { await new Promise<void>(resolve => setImmediate(resolve)) }
 
 class LocalSearchIndex implements SearchIndex {
   private readonly language: StemLanguage
@@ -88,8 +85,7 @@ class LocalSearchIndex implements SearchIndex {
       const count = this.index.live + docs.filter(d => !this.index.byCid.has(d.cid)).length
       if (this.store !== undefined) {
         const s = this.store
-        const ops: Array<Record<string, unknown>> = analysed.map(([d, dt]) => ({ type: 'put', sublevel: s.docs, key: d.cid, value: toStored(d, dt) }))
-        for (const [cid, v] of vecs) ops.push({ type: 'put', sublevel: s.vecs, key: cid, value: vectorToBytes(v) })
+        const ops = putOps(s, analysed, vecs)
         this.info = { ...this.info, count, mark: options.mark ?? this.info.mark, ...this.modelInfo() }
         ops.push({ type: 'put', sublevel: s.meta, key: 'info', value: this.info })
         await s.meta.parent.batch(ops as never)
@@ -142,9 +138,7 @@ class LocalSearchIndex implements SearchIndex {
           const analysed = batch.map(d => [d, this.index.analyze(d)] as [IndexedDoc, DocTerms])
           if (this.store !== undefined) {
             const s = this.store
-            const ops: Array<Record<string, unknown>> = analysed.map(([d, dt]) => ({ type: 'put', sublevel: s.docs, key: d.cid, value: toStored(d, dt) }))
-            for (const [cid, v] of vecs) ops.push({ type: 'put', sublevel: s.vecs, key: cid, value: vectorToBytes(v) })
-            await s.meta.parent.batch(ops as never)
+            await s.meta.parent.batch(putOps(s, analysed, vecs) as never)
           }
           for (const [d, dt] of analysed) this.put(d, dt, vecs.get(d.cid))
           done += batch.length
@@ -188,17 +182,10 @@ class LocalSearchIndex implements SearchIndex {
     }
     const terms = new Map<string, number>()
     for (const t of this.tokenizer.terms(text)) terms.set(t, (terms.get(t) ?? 0) + 1)
-    // With no words left but time ("in May 2023"), the time always filters.
-    // Time words filter (`timeMode: 'filter'`) or boost: people tell of things after they happen,
-    // so a boost also covers a stretch after the range (as long as the range, at least a week).
+    // Time words boost (the default) or filter; with no words left but time ("in May 2023"), they filter.
     let boost: ((n: number) => number) | undefined
-    const mode = options.timeMode ?? DEFAULT_TIME_MODE
-    if (range !== undefined && mode === 'boost' && terms.size > 0 && range.since !== undefined && range.until !== undefined) {
-      const since = range.since
-      const until = range.until + Math.max(range.until - range.since, 7 * 86_400_000)
-      const times = this.index.times
-      const factor = 1 + this.params.time
-      boost = (n) => times[n] >= since && times[n] < until ? factor : 1
+    if (range !== undefined && (options.timeMode ?? DEFAULT_TIME_MODE) === 'boost' && terms.size > 0) {
+      boost = timeBoost(range, this.index.times, 1 + this.params.time)
       range = undefined
     }
     const filter = buildFilter(this.index, options, range)
@@ -314,23 +301,8 @@ class LocalSearchIndex implements SearchIndex {
     this.index.remove(cid)
   }
 
-  /** Embeds docs (plus a batch of earlier failures); a failure leaves them pending and is reported, never thrown. */
   private async embedDocs (docs: IndexedDoc[], signal?: AbortSignal): Promise<Map<string, Float32Array>> {
-    const out = new Map<string, Float32Array>()
-    const e = this.embedder
-    if (e === undefined || docs.length === 0) return out
-    for (let i = 0; i < docs.length; i += DEFAULT_EMBED_BATCH) {
-      const chunk = docs.slice(i, i + DEFAULT_EMBED_BATCH)
-      try {
-        const vs = await e.embed(chunk.map(d => d.title === undefined ? d.text : `${d.title}\n${d.text}`), { signal, purpose: 'document' })
-        if (vs.length !== chunk.length || vs.some(v => v.length !== e.dimensions)) throw new EmbedderMismatchError(`${e.model} returned vectors of the wrong number or length`)
-        chunk.forEach((d, j) => out.set(d.cid, normalize(Float32Array.from(vs[j]))))
-      } catch (err) {
-        if ((err as Error).name === 'AbortError') throw err
-        this.onError(err as Error)
-      }
-    }
-    return out
+    return this.embedder === undefined ? new Map() : await embedDocs(this.embedder, docs, this.onError, signal)
   }
 
   private newest (filter: ReturnType<typeof buildFilter>, topK: number): Array<[number, number]> {
@@ -344,18 +316,7 @@ class LocalSearchIndex implements SearchIndex {
 
   private hit (n: number, score: number, qset: ReadonlySet<string>): SearchHit {
     const d = this.index.docs[n] as IndexedDoc
-    const h = { cid: d.cid, score, text: d.text } as SearchHit
-    // The snippet is made on first read (most callers read a few of the hits they ask for);
-    // it is an enumerable property, so JSON and spreads include it.
-    let snippet: string | undefined
-    const make = (): string => (snippet ??= makeSnippet(d.text, qset, this.tokenizer, this.sentences, DEFAULT_SNIPPET_CHARS))
-    Object.defineProperty(h, 'snippet', { get: make, set: (v: string) => { snippet = v }, enumerable: true, configurable: true })
-    h.tags = d.tags
-    h.time = d.time
-    h.capsule = d.capsule
-    if (d.title !== undefined) h.title = d.title
-    if (d.uri !== undefined) h.uri = d.uri
-    return h
+    return toHit(d, score, () => makeSnippet(d.text, qset, this.tokenizer, this.sentences, DEFAULT_SNIPPET_CHARS))
   }
 
   private modelInfo (): Partial<IndexInfo> {
@@ -380,15 +341,6 @@ class LocalSearchIndex implements SearchIndex {
     this.queue = run.catch(() => {})
     return await run
   }
-}
-
-function checkDoc (d: IndexedDoc): void {
-  if (d === null || typeof d !== 'object') throw new TypeError('doc: expected an object')
-  if (typeof d.cid !== 'string' || d.cid === '') throw new TypeError('doc.cid: expected a non-empty string')
-  if (typeof d.text !== 'string') throw new TypeError('doc.text: expected a string')
-  if (typeof d.capsule !== 'string') throw new TypeError('doc.capsule: expected a string')
-  if (typeof d.time !== 'number' || !Number.isFinite(d.time)) throw new TypeError('doc.time: expected a number of ms')
-  if (d.tags === null || typeof d.tags !== 'object') throw new TypeError('doc.tags: expected a string map')
 }
 
 /**

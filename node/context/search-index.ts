@@ -305,14 +305,23 @@ class LocalSearchIndex implements SearchIndex {
     return this.embedder === undefined ? new Map() : await embedDocs(this.embedder, docs, this.onError, signal)
   }
 
+  /** The `topK` newest docs passing the filter (a linear scan keeping a small sorted window). */
   private newest (filter: ReturnType<typeof buildFilter>, topK: number): Array<[number, number]> {
     const ix = this.index
-    const out: Array<[number, number]> = []
-    for (let n = 0; n < ix.size; n++) {
-      if (ix.alive[n] === 1 && (filter === undefined || (filter !== null && filter(n)))) out.push([n, ix.times[n]])
+    const best: number[] = []
+    for (let n = ix.size - 1; n >= 0; n--) {
+      if (ix.alive[n] !== 1) continue
+      const t = ix.times[n]
+      if (best.length === topK && t <= ix.times[best[best.length - 1]]) continue
+      if (filter !== undefined && (filter === null || !filter(n))) continue
+      let i = best.length
+      while (i > 0 && ix.times[best[i - 1]] < t) i--
+      best.splice(i, 0, n)
+      if (best.length > topK) best.pop()
     }
-    return out.sort((a, b) => b[1] - a[1]).slice(0, topK).map(([n], i) => [n, 1 / (i + 1)])
+    return best.map((n, i) => [n, 1 / (i + 1)])
   }
+
 
   private hit (n: number, score: number, qset: ReadonlySet<string>): SearchHit {
     const d = this.index.docs[n] as IndexedDoc

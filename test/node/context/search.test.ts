@@ -110,6 +110,16 @@ describe('search', () => {
     expect(hit.snippet).toMatch(/^[A-Z].*\.$/)
   })
 
+  it('gives the turns around a doc and the newest docs, filtered', async () => {
+    const turns = Array.from({ length: 6 }, (_, i) => doc(`t${i}`, `turn ${i}`, { conversation: 'talk', time: 1000 * (6 - i), capsule: i % 2 === 0 ? 'even' : 'odd' }))
+    const ix = await index(turns)
+    // Conversation order is by time: t5 (oldest) … t0 (newest).
+    expect((await ix.around('t3', 1, 2)).map(d => d.cid)).toEqual(['t4', 't2', 't1'])
+    expect((await ix.around('missing', 1, 1))).toEqual([])
+    expect((await ix.recent(3)).map(d => d.cid)).toEqual(['t2', 't1', 't0'])
+    expect((await ix.recent(2, { capsule: 'odd' })).map(d => d.cid)).toEqual(['t3', 't1'])
+  })
+
   it('checks its arguments', async () => {
     const ix = await index()
     await expect(ix.search('x', { topK: 0 })).rejects.toHaveProperty('name', 'RangeError')

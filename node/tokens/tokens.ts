@@ -105,9 +105,8 @@ export class Tokens {
   async #chainFor (capsule: string, command: string): Promise<Delegation[]> {
     for await (const [, r] of this.#store.subs.k.iterator({ gt: 'chain/', lt: 'chain/\uffff' })) {
       if (r.capsule !== capsule) continue
-      const chain = r.chain.map((c: string) => c)
       const tokens: Delegation[] = []
-      for (const c of chain) {
+      for (const c of r.chain as string[]) {
         const bytes = await this.#store.getBlock(CID.parse(c))
         tokens.push(toToken(bytes) as Delegation)
       }

@@ -179,5 +179,7 @@ export interface SearchIndex {
   /** The newest `n` docs (optionally only those passing `options`' filters), oldest first. */
   recent (n: number, options?: SearchOptions): Promise<IndexedDoc[]>
   status (): IndexStatus
+  /** Resolves once a background load (or rebuild) has finished, with the status then (`stale` if it must be rebuilt). */
+  loaded (): Promise<IndexStatus>
   close (): Promise<void>
 }

@@ -243,6 +243,11 @@ class LocalSearchIndex implements SearchIndex {
     return s
   }
 
+  async loaded (): Promise<IndexStatus> {
+    await this.loading
+    return this.status()
+  }
+
   async close (): Promise<void> {
     if (this.state === 'closed') return
     await this.loading

@@ -18,6 +18,8 @@ export const DEFAULT_EMBED_BATCH = 64
 export const DEFAULT_EMBED_TIMEOUT_MS = 30_000
 /** Docs written to level per batch during `rebuild`. */
 export const REBUILD_BATCH = 1000
+/** Docs read from level per step when loading a persisted index. */
+export const LOAD_BATCH = 1000
 /** Yield to the event loop every this many ms during long CPU work. */
 export const ASYNC_TICK_MS = 10
 

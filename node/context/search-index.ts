@@ -1,4 +1,4 @@
-import { ASYNC_TICK_MS, DEFAULT_TIME_MODE, DEFAULT_EMBED_BATCH, DEFAULT_LANGUAGE, DEFAULT_RANKING, DEFAULT_SNIPPET_CHARS, DEFAULT_TOP_K, INDEX_FORMAT, MAX_TOP_K, REBUILD_BATCH, TOKENIZER_VERSION } from './constants.js'
+import { ASYNC_TICK_MS, LOAD_BATCH, DEFAULT_TIME_MODE, DEFAULT_EMBED_BATCH, DEFAULT_LANGUAGE, DEFAULT_RANKING, DEFAULT_SNIPPET_CHARS, DEFAULT_TOP_K, INDEX_FORMAT, MAX_TOP_K, REBUILD_BATCH, TOKENIZER_VERSION } from './constants.js'
 import { IndexClosedError, IndexStaleError } from './errors.js'
 import { buildFilter } from './filter.js'
 import { InvertedIndex, type DocTerms } from './inverted-index.js'
@@ -272,11 +272,19 @@ class LocalSearchIndex implements SearchIndex {
   private async load (): Promise<void> {
     const s = this.store as Store
     let last = Date.now()
-    for await (const [, value] of s.docs.iterator()) {
-      const [d, dt] = fromStored(value as StoredDoc)
-      this.index.add(d, dt)
-      if (this.vectors !== undefined) this.pending.add(d.cid)
-      if (Date.now() - last > ASYNC_TICK_MS) { await tick(); last = Date.now() }
+    // Read in batches (one await per LOAD_BATCH docs, not per doc).
+    const it = s.docs.values()
+    try {
+      for (let batch = await it.nextv(LOAD_BATCH); batch.length > 0; batch = await it.nextv(LOAD_BATCH)) {
+        for (const value of batch) {
+          const [d, dt] = fromStored(value as StoredDoc)
+          this.index.add(d, dt)
+          if (this.vectors !== undefined) this.pending.add(d.cid)
+        }
+        if (Date.now() - last > ASYNC_TICK_MS) { await tick(); last = Date.now() }
+      }
+    } finally {
+      await it.close()
     }
     if (this.vectors !== undefined) {
       for await (const [cid, bytes] of s.vecs.iterator()) {

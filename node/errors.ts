@@ -33,6 +33,13 @@ export class NodeStoppedError extends Error {
   constructor (message = 'The node is stopped') { super(message) }
 }
 
+/** search/context on a node created with `search: false`. */
+export class SearchDisabledError extends Error {
+  static override name = 'SearchDisabledError'
+  override name = 'SearchDisabledError'
+  constructor (message = 'This node was created with search: false') { super(message) }
+}
+
 /** An argument of the wrong value (types get TypeError). */
 export class InvalidParametersError extends Error {
   static override name = 'InvalidParametersError'

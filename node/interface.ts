@@ -11,6 +11,11 @@ export interface NodeInit {
   home?: string
   /** `false` gives a fully offline node (the only mode until networking lands). */
   network?: false
+  /**
+   * Keep the local search index (default true). `false` gives a lean store: puts skip indexing,
+   * and `search`/`context` throw SearchDisabledError.
+   */
+  search?: boolean
   /** Unlocks the owner's keystore when it is sealed (`vivim init --passphrase-file`). */
   passphrase?: string
   /** Clock override for tests and simulations (ms). */

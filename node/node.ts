@@ -43,7 +43,7 @@ export class VivimNode {
   readonly #expiry = new Map<string, number>()
   #stopped = false
 
-  private constructor (home: string, key: Ed25519Key, store: Store, now: () => number) {
+  private constructor (home: string, key: Ed25519Key, store: Store, now: () => number, search: boolean) {
     this.home = home
     this.#key = key
     this.did = key.did
@@ -60,7 +60,7 @@ export class VivimNode {
       }
     })
     this.#tokens = new Tokens({ store, refs: this.#capsules.refs, key })
-    this.#search = new NodeSearch({ store, capsules: this.#capsules, isServable: (id) => this.isServable(id), readFrame: async (c, bytes, capsule) => await this.#readFrame(c, bytes, capsule) })
+    this.#search = new NodeSearch({ store, capsules: this.#capsules, isServable: (id) => this.isServable(id), readFrame: async (c, bytes, capsule) => await this.#readFrame(c, bytes, capsule), enabled: search })
     this.#now = now
     const signer = nativeSigner(key)
     this.#files = {
@@ -92,7 +92,7 @@ export class VivimNode {
     const { key } = await loadOrCreateIdentity(home, { passphrase: init.passphrase })
     const store = new Store(home)
     await store.open()
-    const node = new VivimNode(home, key, store, init.now ?? Date.now)
+    const node = new VivimNode(home, key, store, init.now ?? Date.now, init.search ?? true)
     for (const rec of await node.#capsules.refs.records()) if (rec.rules?.expires != null) node.#expiry.set(rec.id, rec.rules.expires)
     await node.#search.open()
     return node

@@ -5,7 +5,7 @@ import type { Store } from './store/index.js'
 import { seqKey, type Capsules, type CommittedFrames } from './capsules/index.js'
 import type { FrameView, NodeContextOptions, NodeSearchOptions } from './interface.js'
 import { DEFAULT_BRANCH } from './constants.js'
-import { InvalidParametersError } from './errors.js'
+import { InvalidParametersError, SearchDisabledError } from './errors.js'
 
 /** The index's doc for a frame (every branch's frames are indexed; visibility is decided per query). */
 export function docOf (f: Pick<FrameView, 'cid' | 'text' | 'title' | 'uri' | 'tags' | 'time' | 'kind' | 'role' | 'conversation'>, capsule: string): IndexedDoc {
@@ -32,9 +32,11 @@ export class NodeSearch {
   readonly #capsules: Capsules
   readonly #isServable: (capsule: string) => boolean
   #ready: Promise<void> = Promise.resolve()
+  readonly #enabled: boolean
   readonly #readFrame: (cid: CID, bytes: Uint8Array, capsule: string) => Promise<Frame>
 
-  constructor (init: { store: Store, capsules: Capsules, embedder?: Embedder, isServable?: (capsule: string) => boolean, readFrame?: (cid: CID, bytes: Uint8Array, capsule: string) => Promise<Frame> }) {
+  constructor (init: { store: Store, capsules: Capsules, embedder?: Embedder, isServable?: (capsule: string) => boolean, readFrame?: (cid: CID, bytes: Uint8Array, capsule: string) => Promise<Frame>, enabled?: boolean }) {
+    this.#enabled = init.enabled ?? true
     this.#store = init.store
     this.#readFrame = init.readFrame ?? (async (cid, bytes) => decodeFrame(cid, bytes))
     this.#capsules = init.capsules
@@ -44,6 +46,8 @@ export class NodeSearch {
 
   /** Opens the index; a stale or behind index is rebuilt in the background (searches wait). */
   async open (): Promise<void> {
+    // Without search the journal has no reader: drop it (an index opened later rebuilds whole).
+    if (!this.#enabled) { await this.#store.subs.q.clear(); return }
     await this.index.open()
     this.#ready = (async () => {
       // Wait for the background load to settle before reading its status.
@@ -82,6 +86,7 @@ export class NodeSearch {
 
   /** Rebuilds the index from every frame in the store's timeline index. */
   async reindex (opts: { onProgress?: (done: number) => void } = {}): Promise<{ docs: number }> {
+    if (!this.#enabled) throw new SearchDisabledError()
     const store = this.#store
     const readFrame = this.#readFrame
     let docs = 0
@@ -104,6 +109,8 @@ export class NodeSearch {
 
   /** Indexes frames as they commit (before the puts resolve). */
   async onCommit (committed: CommittedFrames[], seq: number): Promise<void> {
+    // A disabled index is rebuilt from the DAG (its mark is behind) if the node later opens with search.
+    if (!this.#enabled) return
     await this.#ready
     const docs: IndexedDoc[] = []
     for (const c of committed) for (const f of c.frames) docs.push(docOf({ ...f.value, cid: f.cid.toString(), tags: f.value.tags ?? {} }, c.capsule))
@@ -129,6 +136,7 @@ export class NodeSearch {
   }
 
   async search (query: string, opts: NodeSearchOptions = {}): Promise<SearchHit[]> {
+    if (!this.#enabled) throw new SearchDisabledError()
     if (typeof query !== 'string') throw new TypeError('query must be a string')
     await this.#ready
     const { allowed, capsules } = await this.#allowed(opts)
@@ -138,6 +146,7 @@ export class NodeSearch {
   }
 
   async context (message: string, opts: NodeContextOptions = {}, identity?: () => Promise<Array<{ text: string, cid?: string }>>): Promise<ContextResult> {
+    if (!this.#enabled) throw new SearchDisabledError()
     if (typeof message !== 'string') throw new TypeError('message must be a string')
     await this.#ready
     const { allowed } = await this.#allowed(opts)
@@ -146,6 +155,7 @@ export class NodeSearch {
   }
 
   async close (): Promise<void> {
+    if (!this.#enabled) return
     await this.#ready.catch(() => {})
     await this.index.close()
   }

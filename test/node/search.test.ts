@@ -100,6 +100,19 @@ describe('node.search', () => {
     expect(before[0].length).toBeGreaterThan(0)
   })
 
+  it('a node without search stores frames lean; reopened with search, it indexes them from the DAG', async () => {
+    const home = await tempHome()
+    cleanup.push(async () => { await removeHome(home) })
+    let node = await createNode({ home, network: false, search: false })
+    const { cid } = await node.put({ text: 'the heron stood in the shallow water' })
+    await expect(node.search('heron')).rejects.toMatchObject({ name: 'SearchDisabledError' })
+    await expect(node.context('heron')).rejects.toMatchObject({ name: 'SearchDisabledError' })
+    await node.stop()
+    node = await createNode({ home, network: false })
+    expect((await node.search('heron')).map(h => h.cid)).toEqual([cid])
+    await node.stop()
+  })
+
   it('context stays within the budget and cites frame CIDs', async () => {
     const { node } = await fresh()
     const { cids } = await node.putMany(Array.from({ length: 40 }, (_, i) => ({ text: `Day ${i}: I worked on the garden project, planting tomatoes and basil, row ${i}.`, kind: 'message' as const, role: i % 2 === 0 ? 'user' : 'assistant', conversation: 'g' })))

@@ -1,4 +1,5 @@
-// Store benchmark: put+commit throughput (single, concurrent, batches of 1,000), asOf on a
+// Store benchmark: put+commit throughput (single, concurrent, batches of 1,000; the store alone and
+// with the search index), asOf on a
 // 100,000-frame capsule, and the open time of a home holding 100,000 frames. Compared in the
 // same run with the floor every store pays: dag-cbor encoding plus sha-256 of the same frames,
 // and a raw LevelDB batch write of the same blocks.
@@ -56,8 +57,9 @@ export async function run (_args: string[]): Promise<void> {
     await raw.close()
     const rawPerSec = median(rawRuns)
 
+    // The store itself (search: false): what the DAG, its indexes and the fsynced commits cost.
     const home = join(dir, 'home')
-    let node = await createNode({ home, network: false })
+    let node = await createNode({ home, network: false, search: false })
 
     // Single puts, each awaited (one fsync each).
     const singleRuns: number[] = []
@@ -82,15 +84,27 @@ export async function run (_args: string[]): Promise<void> {
     const log = await node.log('big')
     await node.stop()
 
+    // The same batches with the search index kept in step (a put resolves once searchable).
+    const searchHome = join(dir, 'search-home')
+    const searching = await createNode({ home: searchHome, network: false })
+    const searchRuns: number[] = []
+    const SEARCH_FRAMES = Math.min(FRAMES, 20_000)
+    for (let b = 0; b < SEARCH_FRAMES / BATCH; b++) {
+      const inputs = Array.from({ length: BATCH }, (_, i) => ({ text: text(b * BATCH + i), kind: 'message' as const, role: i % 2 === 0 ? 'user' : 'assistant', conversation: `c${b}`, time: base + (b * BATCH + i) * 60_000 }))
+      const { ms } = await time(async () => await searching.putMany(inputs, { capsule: 'big' }))
+      searchRuns.push(BATCH / (ms / 1000))
+    }
+    await searching.stop()
+
     // Open time of the home holding FRAMES (+ ~15k) frames, fresh each time.
     const openRuns: number[] = []
     for (let r = 0; r < 7; r++) {
-      const { ms, value } = await time(async () => await createNode({ home, network: false }))
+      const { ms, value } = await time(async () => await createNode({ home, network: false, search: false }))
       openRuns.push(ms)
       await value.stop()
     }
     // asOf the middle commit (by CID), and by time, from a freshly opened node (cold caches) and warm.
-    node = await createNode({ home, network: false })
+    node = await createNode({ home, network: false, search: false })
     const mid = log[Math.floor(log.length / 2)]
     const asOfCold = await time(async () => await node.state('big', { asOf: mid.cid }))
     const asOfWarm: number[] = []; const asOfTime: number[] = []; const headState: number[] = []
@@ -100,7 +114,7 @@ export async function run (_args: string[]): Promise<void> {
     }
     await node.stop()
     for (let r = 0; r < 3; r++) {
-      node = await createNode({ home, network: false })
+      node = await createNode({ home, network: false, search: false })
       headState.push((await time(async () => await node.state('big'))).ms)
       await node.stop()
     }
@@ -113,6 +127,7 @@ export async function run (_args: string[]): Promise<void> {
       singlePutPerSec: median(singleRuns),
       concurrentPutPerSec: median(concRuns),
       batchedPutPerSec: batched,
+      batchedPutWithSearchPerSec: median(searchRuns),
       openMs: median(openRuns),
       asOfCommitColdMs: asOfCold.ms,
       asOfCommitWarmMs: median(asOfWarm),
@@ -127,6 +142,7 @@ export async function run (_args: string[]): Promise<void> {
       ['put, one at a time (fsync each)', `${Math.round(median(singleRuns)).toLocaleString()} frames/s`, 'median of 3 × 300'],
       ['put, 5,000 concurrent (group commit)', `${Math.round(median(concRuns)).toLocaleString()} frames/s`, 'median of 3'],
       ['putMany, batches of 1,000', `${Math.round(batched).toLocaleString()} frames/s`, `median of ${batchRuns.length}; ${(batched / encodePerSec * 100).toFixed(0)}% of the encode+hash floor; target ≥ 50,000`],
+      ['putMany, batches of 1,000, with search index', `${Math.round(median(searchRuns)).toLocaleString()} frames/s`, `median of ${searchRuns.length} (${SEARCH_FRAMES / 1000}k frames; tokenizing and BM25 postings included)`],
       ['open, home with ' + (FRAMES / 1000) + 'k frames', `${median(openRuns).toFixed(1)} ms`, 'median of 7; target ≤ 300 ms'],
       [`asOf middle commit (${FRAMES / 1000}k capsule), cold`, `${asOfCold.ms.toFixed(1)} ms`, `${asOfCold.value.live.size.toLocaleString()} live frames`],
       ['asOf middle commit, warm', `${median(asOfWarm).toFixed(1)} ms`, 'median of 7'],

@@ -1,0 +1,29 @@
+// Quick recall check on LoCoMo dev (no latency, no assembler), for tuning:
+//   npx tsx test/bench/_retrieval-dev.ts [--set=k1=1.2,...] [--misses]
+import '../../node/polyfill.js'
+import { createSearchIndex, type RankingParams } from '../../node/context/index.js'
+import { loadLocomo } from './_retrieval-locomo.js'
+
+const args = process.argv.slice(2)
+const ranking: Record<string, number> = {}
+for (const a of args) if (a.startsWith('--set=')) for (const kv of a.slice(6).split(',')) { const [k, v] = kv.split('='); ranking[k] = Number(v) }
+const { docs, questions, ends } = await loadLocomo()
+const ix = createSearchIndex({ ranking: ranking as Partial<RankingParams> })
+await ix.open()
+const t0 = performance.now()
+await ix.add(docs)
+const tAdd = performance.now() - t0
+const ks = [5, 10]
+const sums: Record<string, number[]> = {}
+const counts: Record<string, number> = {}
+for (const q of questions) {
+  if (q.category === 5) continue
+  const ranked = (await ix.search(q.question, { topK: 10, capsule: q.sample, now: new Date(ends.get(q.sample) as number), timeZone: 'UTC' })).map(h => h.cid)
+  for (const g of [String(q.category), '1-4']) {
+    sums[g] ??= [0, 0]; counts[g] = (counts[g] ?? 0) + 1
+    ks.forEach((k, i) => { const top = new Set(ranked.slice(0, k)); sums[g][i] += q.evidence.filter(e => top.has(e)).length / q.evidence.length })
+  }
+}
+for (const g of ['1', '2', '3', '4', '1-4']) console.log(`${g.padEnd(4)} n=${String(counts[g]).padStart(4)}  @5 ${(sums[g][0] / counts[g]).toFixed(3)}  @10 ${(sums[g][1] / counts[g]).toFixed(3)}`)
+console.log(`add ${tAdd.toFixed(0)} ms for ${docs.length} docs`)
+await ix.close()

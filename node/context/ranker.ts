@@ -1,11 +1,6 @@
 import type { InvertedIndex } from './inverted-index.js'
 import type { RankingParams } from './interface.js'
 import type { DocFilter } from './filter.js'
-import { EXPANSION_PREFIX, isExpansion } from './expansion.js'
-
-/** Weight of a query term's match in the expansion field (a doc word's hypernym) vs the word itself. */
-const EXPANSION_WEIGHT = Number(process.env.VIVIM_XW ?? 0.3)
-const QUERY_EXPANSION_WEIGHT = Number(process.env.VIVIM_QW ?? 0)
 
 /** Candidates kept for conversation-aware rescoring, per hit asked for (at least `MIN_POOL`). */
 const POOL_PER_HIT = 3
@@ -34,7 +29,6 @@ export class Ranker {
   rank (query: Map<string, number>, filter: DocFilter, limit: number, boost?: (n: number) => number): Array<[number, number]> {
     const ix = this.index
     const p = this.params
-    query = this.withExpansions(query)
     this.ensure(ix.size)
     this.best = 0
     const speakers: string[] = []
@@ -69,24 +63,6 @@ export class Ranker {
       for (const n of this.touched) { this.scores[n] = 0; this.bonus[n] = 0; this.seen[n] = 0 }
       this.touched.length = 0
     }
-  }
-
-  /** The query's own terms, plus each one looked up in the expansion field at a lower weight. */
-  private withExpansions (query: Map<string, number>): Map<string, number> {
-    const out = new Map<string, number>()
-    for (const [t, w] of query) if (!isExpansion(t)) out.set(t, w)
-    if (EXPANSION_WEIGHT <= 0) return out
-    for (const [t, w] of [...out]) {
-      if (QUERY_EXPANSION_WEIGHT > 0) {
-        for (const x of this.index.tokenizer.related(t)) {
-          const u = x.slice(1)
-          if (!out.has(u) && this.index.postings.has(u)) out.set(u, w * QUERY_EXPANSION_WEIGHT)
-        }
-      }
-      const x = EXPANSION_PREFIX + t
-      if (this.index.postings.has(x)) out.set(x, (out.get(x) ?? 0) + w * EXPANSION_WEIGHT)
-    }
-    return out
   }
 
   private ensure (size: number): void {
@@ -175,7 +151,7 @@ export class Ranker {
       const share = s / top
       for (let i = 0; i < dt.terms.length; i++) {
         const t = dt.terms[i]
-        if (query.has(t) || speakers.includes(t) || isExpansion(t)) continue
+        if (query.has(t) || speakers.includes(t)) continue
         const post = ix.postings.get(t)
         if (post === undefined || post.df < 2) continue
         const w = share * (dt.tfs[i] / dt.length) * this.idf(post.df)

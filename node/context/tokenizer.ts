@@ -1,7 +1,6 @@
 import { stemmerFor } from './_stemmers.js'
 import { stopwordsFor } from './stopwords.js'
 import type { StemLanguage } from './interface.js'
-import { expansionsFor, type Expansions } from './expansion.js'
 
 /** A token and where its surface form lies in the text (UTF-16 offsets). */
 export interface TokenSpan {
@@ -20,8 +19,6 @@ export interface Tokenizer {
   isStopword (word: string): boolean
   /** The term of one word (folded and stemmed), or undefined for a stopword. */
   term (word: string): string | undefined
-  /** Expansion terms of a term (`~`-prefixed; empty when expansion is off or none is known). */
-  related (term: string): readonly string[]
 }
 
 const ASCII_WORDS = /[a-z0-9]+(?:['’][a-z]+)?/g
@@ -95,20 +92,10 @@ export function createTokenizer (language: StemLanguage): Tokenizer {
     return out
   }
 
-  let expansions: Expansions | undefined
-  function expand (ts: string[]): string[] {
-    if (process.env.VIVIM_EXPAND === '0') return ts
-    expansions ??= expansionsFor(language, term)
-    const n = ts.length
-    for (let i = 0; i < n; i++) { const e = expansions.get(ts[i]); if (e !== undefined) for (const x of e) ts.push(x) }
-    return ts
-  }
-
   return {
     spans,
-    terms: (text) => expand(spans(text).map(s => s.term)),
+    terms: (text) => spans(text).map(s => s.term),
     isStopword: (word) => stop.has(fold(word)),
-    related: (t) => { if (process.env.VIVIM_EXPAND === '0') return []; expansions ??= expansionsFor(language, term); return expansions.get(t) ?? [] },
     term
   }
 }

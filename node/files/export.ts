@@ -10,6 +10,7 @@ import { createManifest } from './manifest.js'
 import { encryptStream } from './encrypted.js'
 import { rechunk } from './_bytes.js'
 import { DEFAULT_WRITE_CHUNK } from './constants.js'
+import { cidKey } from './_flat.js'
 import { ReshareNotAllowedError } from './errors.js'
 import type { ExportOptions, ExportResult, FilesComponents } from './interface.js'
 
@@ -91,7 +92,7 @@ export async function planExport (c: FilesComponents, nameOrId: string, opts: Ex
       yield carSection(cid, await c.store.getBlock(cid))
       result.commits++
       for (const f of commit.frames) {
-        const k = f.toString()
+        const k = cidKey(f)
         if (written.has(k)) continue
         written.add(k)
         if (forgottenSet.has(k) && !(await c.store.hasBlock(f))) { result.forgotten++; continue }

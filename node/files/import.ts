@@ -9,6 +9,7 @@ import { Store, type StoreBatch } from '../store/index.js'
 import { timeKey, type CommittedFrames } from '../capsules/index.js'
 import { DEFAULT_BRANCH } from '../constants.js'
 import { DEFAULT_STAGE_BYTES } from './constants.js'
+import { cidKey } from './_flat.js'
 import { scanCapsuleFile, typed, type CapsuleSource, type FrameMeta, type Scan } from './scan.js'
 import type { FilesComponents, ImportOptions, ImportResult } from './interface.js'
 
@@ -44,7 +45,7 @@ class Stage {
       const gone = await this.#store.subs.g.getMany(part.map(b => b.cid.toString()))
       part.forEach((b, j) => {
         if (gone[j] != null) this.skipped.add(b.cid.toString())
-        else if (have[j] == null) { out.push(b); this.added.add(b.cid.toString()) }
+        else if (have[j] == null) { out.push(b); this.added.add(cidKey(b.cid)) }
       })
     }
     this.pending = []

@@ -13,6 +13,7 @@ import { readCarHeader, readCarSection } from './car.js'
 import { isEncrypted, decryptStream } from './encrypted.js'
 import { isManifest, validateManifest } from './manifest.js'
 import { ENCRYPTED_MAGIC } from './constants.js'
+import { cidKey } from './_flat.js'
 import { EmptyFileError, IncompleteCapsuleError, InvalidCapsuleFileError, PassphraseRequiredError, ReshareNotAllowedError } from './errors.js'
 import type { FileProblem, Manifest, PassphraseSource } from './interface.js'
 
@@ -98,7 +99,7 @@ export async function scanCapsuleFile (src: CapsuleSource, opts: ScanOptions): P
       const section = await readCarSection(reader)
       if (section == null) break
       const { cid, bytes } = section
-      const key = cid.toString()
+      const key = cidKey(cid)
       // A repeated block adds nothing (the maps below are the set of blocks seen: no second copy of every CID).
       if (scan.frames.has(key) || scan.commits.has(key) || scan.epochs.has(key) || scan.genesis?.cid.equals(cid) === true || scan.manifest?.cid.equals(cid) === true) continue
       scan.blocks++
@@ -118,17 +119,17 @@ export async function scanCapsuleFile (src: CapsuleSource, opts: ScanOptions): P
         } else if (value?.type === 'commit') {
           const c = validateCommit(value)
           if (!opts.verifier(c.author, commitSigningBytes(c), c.sig)) throw new InvalidSignatureError(`Commit ${key} has an invalid signature`)
-          scan.commits.set(key, { capsule: c.capsule.toString(), parents: c.parents.map(String), frames: c.frames.map(String), removes: c.removes.map(String), time: c.time })
+          scan.commits.set(key, { capsule: cidKey(c.capsule), parents: c.parents.map(cidKey), frames: c.frames.map(cidKey), removes: c.removes.map(cidKey), time: c.time })
         } else if (scan.manifest?.value.keyring?.some(k => k.equals(cid)) === true) {
           // An epoch block: opaque here (signed by the owner; checked when the keyring opens).
           scan.epochs.set(key, bytes.slice())
         } else if (isSealedShape(value)) {
-          scan.frames.set(key, { time: 0, tombstone: false, sealed: validateSealed(value).capsule.toString() })
+          scan.frames.set(key, { time: 0, tombstone: false, sealed: cidKey(validateSealed(value).capsule) })
         } else {
           const f = validateFrame(value)
           const meta: FrameMeta = { time: f.time, tombstone: f.kind === 'tombstone' }
           if (f.uri != null) meta.uri = f.uri
-          if (f.supersedes != null) meta.supersedes = f.supersedes.toString()
+          if (f.supersedes != null) meta.supersedes = cidKey(f.supersedes)
           scan.frames.set(key, meta)
         }
       } catch (err: any) {

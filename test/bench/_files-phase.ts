@@ -8,6 +8,8 @@ import { verifyCapsuleFile } from '../../node/files/index.js'
 import { nativeVerifier } from '../../node/signatures/index.js'
 
 const [phase, a, b, pass] = process.argv.slice(2)
+// BENCH_SEARCH=0 opens nodes without the search index, to measure the file code alone.
+const search = process.env.BENCH_SEARCH !== '0'
 let sampled = 0
 const timer = setInterval(() => { sampled = Math.max(sampled, process.memoryUsage.rss()) }, 5)
 
@@ -20,11 +22,11 @@ function text (i: number): string {
 let t0 = performance.now()
 const out: Record<string, unknown> = {}
 if (phase === 'baseline') {
-  const node = await createNode({ home: a, network: false })
+  const node = await createNode({ home: a, network: false, search })
   t0 = performance.now()
   await node.stop()
 } else if (phase === 'build') {
-  const node = await createNode({ home: a, network: false })
+  const node = await createNode({ home: a, network: false, search })
   const n = Number(b)
   const base = Date.parse('2023-01-01T00:00:00Z')
   for (let i = 0; i < n; i += 1000) {
@@ -32,15 +34,15 @@ if (phase === 'baseline') {
   }
   await node.stop()
 } else if (phase === 'export') {
-  const node = await createNode({ home: a, network: false })
-  await node.search('warm') // the search index settles first: time only the export
+  const node = await createNode({ home: a, network: false, search })
+  if (search) await node.search('warm') // the search index settles first: time only the export
   t0 = performance.now()
   const r = await node.exportCapsule('big', b, pass != null ? { encrypt: { passphrase: pass } } : {})
   Object.assign(out, { frames: r.frames, commits: r.commits, bytes: r.bytes })
   await node.stop()
 } else if (phase === 'import') {
-  const node = await createNode({ home: a, network: false })
-  await node.search('warm')
+  const node = await createNode({ home: a, network: false, search })
+  if (search) await node.search('warm')
   t0 = performance.now()
   const r = await node.importCapsule(b, { passphrase: pass })
   Object.assign(out, { frames: r.frames.added, commits: r.commits.added, bytes: (await stat(b)).size })

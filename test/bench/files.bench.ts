@@ -3,7 +3,8 @@
 // phase's peak RSS measured in its own process. Memory must not grow with the file: every phase
 // also runs at a quarter of the size, and the table shows both peaks. Peers on the same bytes in
 // the same run: @ipld/car's iterator + sha-256 of every block (the floor of a verified read) and
-// noble's XChaCha20-Poly1305 over the CAR (the floor of decryption).
+// noble's XChaCha20-Poly1305 over the CAR (the floor of decryption). BENCH_SEARCH=0 opens the nodes
+// without the search index, so the file code is measured alone (import then skips indexing).
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm, readFile } from 'node:fs/promises'
 import { createReadStream } from 'node:fs'
@@ -105,7 +106,8 @@ export async function run (_args: string[]): Promise<void> {
     const widths = rows[0].map((_, i) => Math.max(...rows.map(r => r[i].length)))
     for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '))
     console.log(`(median of ${RUNS} runs; each phase in its own process, timed without node open/stop; peak RSS is the process's maxRSS, runtime included: compare with the baseline; encrypted phases include scrypt at the default cost, 128 MiB)`)
-    await writeResults('files', results)
+    results.search = process.env.BENCH_SEARCH !== '0'
+    await writeResults(process.env.BENCH_SEARCH === '0' ? 'files-nosearch' : 'files', results)
   } finally {
     await rm(dir, { recursive: true, force: true })
   }

@@ -11,12 +11,23 @@ export class Postings {
     this.tfs = new Uint16Array(capacity)
   }
 
+  /** A posting list over existing arrays (views into a loaded snapshot; copied on first growth). */
+  static of (docs: Int32Array, tfs: Uint16Array, length: number, df: number): Postings {
+    const p = new Postings(0)
+    p.docs = docs
+    p.tfs = tfs
+    p.length = length
+    p.df = df
+    return p
+  }
+
   push (doc: number, tf: number): void {
     if (this.length === this.docs.length) {
-      const docs = new Int32Array(this.docs.length * 2)
+      const cap = this.docs.length
+      const docs = new Int32Array(cap < 4 ? 4 : cap < 4096 ? cap * 2 : Math.ceil(cap * 1.5))
       docs.set(this.docs)
       this.docs = docs
-      const tfs = new Uint16Array(this.tfs.length * 2)
+      const tfs = new Uint16Array(docs.length)
       tfs.set(this.tfs)
       this.tfs = tfs
     }

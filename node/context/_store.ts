@@ -14,6 +14,25 @@ export interface IndexInfo {
   model?: string
   dimensions?: number
   mark?: string
+  /** Layout of the persisted index (LAYOUT); another one makes the index stale. */
+  layout?: number
+  /** The next write-log entry number. */
+  seq?: number
+  /** The current snapshot: its generation and the last log entry it includes. */
+  snap?: { gen: number, seq: number }
+}
+
+/** Persisted layout: docs (JSON, with their terms) + a snapshot of the in-memory index + a log of writes since. */
+export const LAYOUT = 2
+
+/** One write-log entry: CIDs added (read back from `docs`) or removed, in order. */
+export interface LogEntry {
+  a?: string[]
+  r?: string[]
+}
+
+export function logKey (seq: number): string {
+  return String(seq).padStart(12, '0')
 }
 
 /** One persisted doc with its terms, so that loading needs no tokenizing. */
@@ -37,13 +56,19 @@ export interface Store {
   meta: IndexDb
   docs: IndexDb
   vecs: IndexDb
+  /** Snapshot blobs, `<gen>!<name>!<chunk>` (bytes). */
+  snap: IndexDb
+  /** Write log since the snapshot, by `logKey(seq)` (JSON `LogEntry`). */
+  log: IndexDb
 }
 
 export function openStore (db: IndexDb): Store {
   return {
     meta: db.sublevel('meta', { valueEncoding: 'json' }) as unknown as IndexDb,
     docs: db.sublevel('docs', { valueEncoding: 'json' }) as unknown as IndexDb,
-    vecs: db.sublevel('vecs', { valueEncoding: 'view' }) as unknown as IndexDb
+    vecs: db.sublevel('vecs', { valueEncoding: 'view' }) as unknown as IndexDb,
+    snap: db.sublevel('snap', { valueEncoding: 'view' }) as unknown as IndexDb,
+    log: db.sublevel('log', { valueEncoding: 'json' }) as unknown as IndexDb
   }
 }
 

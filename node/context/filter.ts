@@ -35,17 +35,22 @@ export function buildFilter (index: InvertedIndex, opts: SearchOptions, extra?: 
   const allowed = opts.allowed
   if (since === undefined && until === undefined && caps === undefined && tags.length === 0 && prefix === undefined && allowed === undefined) return undefined
   const single = caps !== undefined && caps.size === 1 ? [...caps][0] : undefined
-  const times = index.times
-  const capsules = index.capsules
+  const { times, capsules, alive } = index
+  // Docs share their tags objects: remember each one's answer.
+  const tagged = new Map<Record<string, string>, boolean>()
+  const tagsMatch = (t: Record<string, string>): boolean => {
+    let ok = tagged.get(t)
+    if (ok === undefined) { ok = tags.every(([k, v]) => t[k] === v); tagged.set(t, ok) }
+    return ok
+  }
   return (n: number): boolean => {
     if (since !== undefined && times[n] < since) return false
     if (until !== undefined && times[n] >= until) return false
     if (single !== undefined) { if (capsules[n] !== single) return false } else if (caps !== undefined && !caps.has(capsules[n])) return false
-    const doc = index.docs[n]
-    if (doc === undefined) return false
-    for (const [k, v] of tags) if (doc.tags[k] !== v) return false
-    if (prefix !== undefined && (doc.uri === undefined || !doc.uri.startsWith(prefix))) return false
-    if (allowed !== undefined && !allowed(doc.cid)) return false
+    if (alive[n] !== 1) return false
+    if (tags.length > 0 && !tagsMatch(index.tags[n])) return false
+    if (prefix !== undefined) { const uri = index.uris[n]; if (uri === undefined || !uri.startsWith(prefix)) return false }
+    if (allowed !== undefined && !allowed(index.cids[n])) return false
     return true
   }
 }

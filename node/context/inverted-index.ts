@@ -10,39 +10,65 @@ export interface DocTerms {
   length: number
 }
 
+const EMPTY_TAGS: Record<string, string> = Object.freeze({}) as Record<string, string>
+
 /**
- * The in-memory lexical index: a doc table indexed by a dense doc number, posting lists per
- * term, and the order of turns within each conversation (for neighbour scoring).
+ * The in-memory lexical index, kept small: per doc only numbers in typed arrays (length, time,
+ * interned capsule, conversation, role and tag set), its CID and URI; posting lists per term;
+ * and a forward index (each doc's term ids and frequencies, varint-coded in one byte array)
+ * for pseudo-relevance feedback and removal. Texts, titles and the rest of a doc live in level
+ * and are read only for the hits returned.
  * Removal marks a doc dead; `compact` drops dead postings once they are a fifth of the index.
  */
 export class InvertedIndex {
   readonly postings = new Map<string, Postings>()
-  docs: Array<IndexedDoc | undefined> = []
-  terms: Array<DocTerms | undefined> = []
+  /** Per doc: its CID ('' once removed). */
+  cids: string[] = []
+  /** Per doc: its URI. */
+  uris: Array<string | undefined> = []
+  /** Per doc: its tags (objects shared between docs with equal tags; never mutate). */
+  tags: Array<Record<string, string>> = []
   alive = new Uint8Array(1024)
   lengths = new Float32Array(1024)
   times = new Float64Array(1024)
   capsules = new Int32Array(1024)
   /** Interned conversation number per doc (-1: none). */
   convs = new Int32Array(1024)
-  readonly convIds = new Map<string, number>()
   /** 1 when the doc asks a question (its next turn is likely the answer). */
   questions = new Uint8Array(1024)
-  /** Per doc: the term of its role (speaker), or undefined. */
+  /** Per doc: the term of its role (speaker), or undefined (interned strings). */
   roles: Array<string | undefined> = []
   readonly byCid = new Map<string, number>()
   readonly capsuleIds = new Map<string, number>()
+  capsuleNames: string[] = []
+  readonly convIds = new Map<string, number>()
+  convNames: string[] = []
+  /** Per conversation number: its doc numbers ordered by (time, doc number). */
+  convDocs: number[][] = []
   /** Role terms present in the index, with how many live docs carry each. */
   readonly roleTerms = new Map<string, number>()
-  /** Conversation → its doc numbers ordered by time. */
-  readonly conversations = new Map<string, number[]>()
+  /** Term dictionary (term → id) and its inverse. */
+  readonly termIds = new Map<string, number>()
+  termNames: string[] = []
+  /** Forward index: doc n's (term id delta, tf) varint pairs are fwd[fwdStart[n]..fwdStart[n+1]). */
+  fwd = new Uint8Array(1 << 16)
+  fwdStart = new Uint32Array(1025)
+  fwdLength = 0
+  /** Per doc terms for ranking code that reads `terms[n]` (decoded on access). */
+  readonly terms: { readonly [n: number]: DocTerms | undefined }
   live = 0
   totalLength = 0
   dead = 0
+  private readonly tagIds = new Map<string, Record<string, string>>()
+  private count = 0
 
-  constructor (readonly tokenizer: Tokenizer) {}
+  constructor (readonly tokenizer: Tokenizer) {
+    this.terms = new Proxy({}, {
+      get: (_t, key) => typeof key === 'string' ? this.docTerms(Number(key)) : undefined
+    })
+  }
 
-  get size (): number { return this.docs.length }
+  get size (): number { return this.count }
   get avgLength (): number { return this.live === 0 ? 1 : this.totalLength / this.live }
 
   /** Tokenizes a doc: its title, text and tags' values. */
@@ -59,37 +85,48 @@ export class InvertedIndex {
     return { terms: [...counts.keys()], tfs: [...counts.values()], length }
   }
 
+  /** A live doc's terms (decoded from the forward index), or undefined. */
+  docTerms (n: number): DocTerms | undefined {
+    if (!(n >= 0 && n < this.count) || this.alive[n] !== 1) return undefined
+    const terms: string[] = []
+    const tfs: number[] = []
+    this.forEachTerm(n, (id, tf) => { terms.push(this.termNames[id]); tfs.push(tf) })
+    return { terms, tfs, length: this.lengths[n] }
+  }
+
   /** Adds a doc (replacing one with the same CID); returns its doc number. */
   add (doc: IndexedDoc, dt: DocTerms = this.analyze(doc)): number {
     const old = this.byCid.get(doc.cid)
     if (old !== undefined) this.remove(doc.cid)
-    const n = this.docs.length
+    const n = this.count
     this.grow(n + 1)
-    this.docs.push(doc)
-    this.terms.push(dt)
+    this.count++
+    this.cids.push(doc.cid)
+    this.uris.push(doc.uri)
+    this.tags.push(this.internTags(doc.tags))
     this.alive[n] = 1
     this.lengths[n] = dt.length
     this.times[n] = doc.time
-    let cap = this.capsuleIds.get(doc.capsule)
-    if (cap === undefined) { cap = this.capsuleIds.size; this.capsuleIds.set(doc.capsule, cap) }
-    this.capsules[n] = cap
+    this.capsules[n] = this.intern(this.capsuleIds, this.capsuleNames, doc.capsule)
     this.questions[n] = /[?？¿]/.test(doc.text) ? 1 : 0
-    let conv = -1
-    if (doc.conversation !== undefined) {
-      conv = this.convIds.get(doc.conversation) ?? this.convIds.size
-      this.convIds.set(doc.conversation, conv)
-    }
-    this.convs[n] = conv
-    const role = doc.role === undefined ? undefined : this.tokenizer.term(doc.role)
+    this.convs[n] = doc.conversation === undefined ? -1 : this.intern(this.convIds, this.convNames, doc.conversation)
+    const rt = doc.role === undefined ? undefined : this.tokenizer.term(doc.role)
+    const role = rt === undefined ? undefined : this.internRole(rt)
     this.roles.push(role)
     if (role !== undefined) this.roleTerms.set(role, (this.roleTerms.get(role) ?? 0) + 1)
     this.byCid.set(doc.cid, n)
+    const ids = new Array<number>(dt.terms.length)
     for (let i = 0; i < dt.terms.length; i++) {
-      let p = this.postings.get(dt.terms[i])
-      if (p === undefined) { p = new Postings(); this.postings.set(dt.terms[i], p) }
+      const t = dt.terms[i]
+      let id = this.termIds.get(t)
+      if (id === undefined) { id = this.termNames.length; this.termIds.set(t, id); this.termNames.push(t) }
+      ids[i] = id
+      let p = this.postings.get(t)
+      if (p === undefined) { p = new Postings(); this.postings.set(t, p) }
       p.push(n, dt.tfs[i])
     }
-    if (doc.conversation !== undefined) this.placeInConversation(doc.conversation, n)
+    this.encodeTerms(n, ids, dt.tfs)
+    if (this.convs[n] >= 0) this.placeInConversation(this.convs[n], n)
     this.live++
     this.totalLength += dt.length
     return n
@@ -99,37 +136,40 @@ export class InvertedIndex {
     const n = this.byCid.get(cid)
     if (n === undefined) return false
     this.byCid.delete(cid)
+    this.forEachTerm(n, id => { const p = this.postings.get(this.termNames[id] as string); if (p !== undefined) p.df-- })
     this.alive[n] = 0
-    const dt = this.terms[n] as DocTerms
-    for (const t of dt.terms) { const p = this.postings.get(t); if (p !== undefined) p.df-- }
+    this.cids[n] = ''
+    this.uris[n] = undefined
+    this.tags[n] = EMPTY_TAGS
     const role = this.roles[n]
     if (role !== undefined) {
       const c = (this.roleTerms.get(role) ?? 1) - 1
       if (c === 0) this.roleTerms.delete(role); else this.roleTerms.set(role, c)
+      this.roles[n] = undefined
     }
-    const conv = this.docs[n]?.conversation
-    if (conv !== undefined) {
-      const list = this.conversations.get(conv)
-      if (list !== undefined) {
-        const i = list.indexOf(n)
-        if (i >= 0) list.splice(i, 1)
-        if (list.length === 0) this.conversations.delete(conv)
-      }
+    const conv = this.convs[n]
+    if (conv >= 0) {
+      const list = this.convDocs[conv]
+      const i = this.position(list, n)
+      if (i >= 0) list.splice(i, 1)
     }
-    this.docs[n] = undefined
-    this.terms[n] = undefined
     this.live--
-    this.totalLength -= dt.length
+    this.totalLength -= this.lengths[n]
     this.dead++
-    if (this.dead > 1000 && this.dead * 5 > this.docs.length) this.compact()
+    if (this.dead > 1000 && this.dead * 5 > this.count) this.compact()
     return true
+  }
+
+  /** The live docs of a doc's conversation ordered by time (itself included), or undefined. */
+  conversationOf (n: number): number[] | undefined {
+    const c = this.convs[n]
+    return c >= 0 && this.alive[n] === 1 ? this.convDocs[c] : undefined
   }
 
   /** The previous and next turns of a doc in its conversation (-1 when none). */
   neighbours (n: number): [number, number] {
-    const conv = this.docs[n]?.conversation
-    if (conv === undefined) return [-1, -1]
-    const list = this.conversations.get(conv) as number[]
+    const list = this.conversationOf(n)
+    if (list === undefined) return [-1, -1]
     const i = this.position(list, n)
     return [i > 0 ? list[i - 1] : -1, i >= 0 && i + 1 < list.length ? list[i + 1] : -1]
   }
@@ -141,6 +181,112 @@ export class InvertedIndex {
       if (p.length === 0) this.postings.delete(t)
     }
     this.dead = 0
+  }
+
+  /** Calls `fn(termId, tf)` for each term of doc n (term ids ascending). */
+  forEachTerm (n: number, fn: (id: number, tf: number) => void): void {
+    const b = this.fwd
+    let i = this.fwdStart[n]
+    const end = this.fwdStart[n + 1]
+    let id = 0
+    while (i < end) {
+      let v = 0; let shift = 0; let x
+      do { x = b[i++]; v += (x & 0x7f) * 2 ** shift; shift += 7 } while (x >= 0x80)
+      id += v
+      let tf = 0; shift = 0
+      do { x = b[i++]; tf += (x & 0x7f) * 2 ** shift; shift += 7 } while (x >= 0x80)
+      fn(id, tf)
+    }
+  }
+
+  /** Rebuilds the derived maps after the arrays were loaded from a snapshot (see _snapshot.ts). */
+  restore (count: number, live: number, totalLength: number): void {
+    this.count = count
+    this.live = live
+    this.totalLength = totalLength
+    this.byCid.clear(); this.capsuleIds.clear(); this.convIds.clear(); this.termIds.clear(); this.roleTerms.clear(); this.tagIds.clear()
+    this.capsuleNames.forEach((c, i) => this.capsuleIds.set(c, i))
+    this.convNames.forEach((c, i) => this.convIds.set(c, i))
+    this.termNames.forEach((t, i) => this.termIds.set(t, i))
+    const roles = new Map<string, string>()
+    for (let n = 0; n < count; n++) {
+      this.tags[n] = this.internTags(this.tags[n] ?? EMPTY_TAGS)
+      const r = this.roles[n]
+      if (r === undefined || r === null) { this.roles[n] = undefined; continue }
+      const s = roles.get(r) ?? r
+      roles.set(r, s)
+      this.roles[n] = s
+      if (this.alive[n] === 1) this.roleTerms.set(s, (this.roleTerms.get(s) ?? 0) + 1)
+    }
+    this.convDocs = this.convNames.map(() => [])
+    for (let n = 0; n < count; n++) {
+      if (this.alive[n] !== 1) continue
+      this.byCid.set(this.cids[n], n)
+      if (this.uris[n] === null) this.uris[n] = undefined
+      if (this.convs[n] >= 0) this.convDocs[this.convs[n]].push(n)
+    }
+    for (const list of this.convDocs) list.sort((a, b) => this.times[a] - this.times[b] || a - b)
+    this.dead = count - live
+  }
+
+  /** Makes room for `need` docs in the per-doc arrays. */
+  grow (need: number): void {
+    if (need <= this.alive.length) return
+    const cap = Math.max(need, Math.ceil(this.alive.length * 1.5))
+    const alive = new Uint8Array(cap); alive.set(this.alive); this.alive = alive
+    const lengths = new Float32Array(cap); lengths.set(this.lengths); this.lengths = lengths
+    const times = new Float64Array(cap); times.set(this.times); this.times = times
+    const capsules = new Int32Array(cap); capsules.set(this.capsules); this.capsules = capsules
+    const questions = new Uint8Array(cap); questions.set(this.questions); this.questions = questions
+    const convs = new Int32Array(cap); convs.set(this.convs); this.convs = convs
+    const fwdStart = new Uint32Array(cap + 1); fwdStart.set(this.fwdStart.subarray(0, this.count + 1)); this.fwdStart = fwdStart
+  }
+
+  private encodeTerms (n: number, ids: number[], tfs: number[]): void {
+    const order = ids.map((_, i) => i).sort((a, b) => ids[a] - ids[b])
+    // At most 5 bytes per id delta and 3 per tf (tfs are capped at 65535 by the postings).
+    const need = this.fwdLength + order.length * 8
+    if (need > this.fwd.length) {
+      const b = new Uint8Array(Math.max(need, Math.ceil(this.fwd.length * 1.5)))
+      b.set(this.fwd.subarray(0, this.fwdLength))
+      this.fwd = b
+    }
+    const b = this.fwd
+    let o = this.fwdLength
+    let prev = 0
+    for (const i of order) {
+      let v = ids[i] - prev
+      prev = ids[i]
+      while (v >= 0x80) { b[o++] = (v & 0x7f) | 0x80; v = Math.floor(v / 128) }
+      b[o++] = v
+      let tf = Math.min(tfs[i], 65535)
+      while (tf >= 0x80) { b[o++] = (tf & 0x7f) | 0x80; tf >>>= 7 }
+      b[o++] = tf
+    }
+    this.fwdStart[n] = this.fwdLength
+    this.fwdLength = o
+    this.fwdStart[n + 1] = o
+  }
+
+  private intern (ids: Map<string, number>, names: string[], key: string): number {
+    let id = ids.get(key)
+    if (id === undefined) { id = names.length; ids.set(key, id); names.push(key) }
+    return id
+  }
+
+  private internRole (role: string): string {
+    // One string object per role, shared by its docs.
+    for (const r of this.roleTerms.keys()) if (r === role) return r
+    return role
+  }
+
+  private internTags (tags: Record<string, string>): Record<string, string> {
+    const keys = Object.keys(tags)
+    if (keys.length === 0) return EMPTY_TAGS
+    const key = JSON.stringify(tags)
+    let t = this.tagIds.get(key)
+    if (t === undefined) { t = Object.freeze({ ...tags }); this.tagIds.set(key, t) }
+    return t
   }
 
   private position (list: number[], n: number): number {
@@ -158,23 +304,12 @@ export class InvertedIndex {
     return -1
   }
 
-  private placeInConversation (conv: string, n: number): void {
-    let list = this.conversations.get(conv)
-    if (list === undefined) { list = []; this.conversations.set(conv, list) }
+  private placeInConversation (conv: number, n: number): void {
+    let list = this.convDocs[conv]
+    if (list === undefined) { list = []; this.convDocs[conv] = list }
     let i = list.length
     const t = this.times[n]
     while (i > 0 && this.times[list[i - 1]] > t) i--
     list.splice(i, 0, n)
-  }
-
-  private grow (need: number): void {
-    if (need <= this.alive.length) return
-    const cap = Math.max(need, this.alive.length * 2)
-    const alive = new Uint8Array(cap); alive.set(this.alive); this.alive = alive
-    const lengths = new Float32Array(cap); lengths.set(this.lengths); this.lengths = lengths
-    const times = new Float64Array(cap); times.set(this.times); this.times = times
-    const capsules = new Int32Array(cap); capsules.set(this.capsules); this.capsules = capsules
-    const questions = new Uint8Array(cap); questions.set(this.questions); this.questions = questions
-    const convs = new Int32Array(cap); convs.set(this.convs); this.convs = convs
   }
 }

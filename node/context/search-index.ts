@@ -10,7 +10,11 @@ import { createTokenizer, type Tokenizer } from './tokenizer.js'
 import { bytesToVector, reciprocalRankFusion, VectorStore } from './vectors.js'
 import { embedDocs } from './_embed.js'
 import { toHit } from './_hit.js'
-import { fromStored, openStore, putOps, readInfo, type IndexInfo, type Store, type StoredDoc } from './_store.js'
+import { fromStored, LAYOUT, logKey, openStore, putOps, readInfo, type IndexInfo, type LogEntry, type Store, type StoredDoc } from './_store.js'
+import { dropOtherSnapshots, readSnapshot, writeSnapshot } from './_snapshot.js'
+
+/** Docs written to the log since the last snapshot that trigger a new one (at least this, or a quarter of the index). */
+const SNAPSHOT_MIN_DOCS = 20_000
 import type { AddOptions, Embedder, IndexedDoc, IndexStatus, RankingParams, RebuildOptions, SearchHit, SearchIndex, SearchIndexInit, SearchOptions, StemLanguage } from './interface.js'
 
 class LocalSearchIndex implements SearchIndex {
@@ -33,6 +37,11 @@ class LocalSearchIndex implements SearchIndex {
   private zone?: string
   /** Writes run one at a time, in call order. */
   private queue: Promise<unknown> = Promise.resolve()
+  /** Docs (without a db): the index keeps only numbers and postings in its arrays. */
+  private memDocs = new Map<string, IndexedDoc>()
+  /** Docs added or removed through the log since the snapshot. */
+  private logged = 0
+  private snapshotting = false
 
   constructor (init: SearchIndexInit) {
     this.language = init.language ?? DEFAULT_LANGUAGE
@@ -60,6 +69,7 @@ class LocalSearchIndex implements SearchIndex {
     const e = this.embedder
     if (info.format !== INDEX_FORMAT || info.tokenizer !== TOKENIZER_VERSION || info.language !== this.language) return this.stale('it was built by another version or language')
     if (info.building === true) return this.stale('a rebuild did not finish')
+    if (info.layout !== LAYOUT) return this.stale('it was written in an older layout')
     if (e !== undefined && info.model !== undefined && (info.model !== e.model || info.dimensions !== e.dimensions)) {
       return this.stale(`it holds vectors of ${info.model}/${String(info.dimensions)}, not ${e.model}/${e.dimensions}`)
     }
@@ -79,23 +89,30 @@ class LocalSearchIndex implements SearchIndex {
       const analysed = docs.map(d => [d, this.index.analyze(d)] as [IndexedDoc, DocTerms])
       // Docs whose vectors failed earlier are retried along with new ones, a batch at a time.
       const fresh = new Set(docs.map(d => d.cid))
-      const retry = [...this.pending].filter(c => !fresh.has(c)).slice(0, DEFAULT_EMBED_BATCH)
-        .map(c => this.index.docs[this.index.byCid.get(c) ?? -1]).filter((d): d is IndexedDoc => d !== undefined)
+      const waiting = [...this.pending].filter(c => !fresh.has(c) && this.index.byCid.has(c)).slice(0, DEFAULT_EMBED_BATCH)
+      const retry = waiting.length === 0 ? [] : (await this.fetch(waiting)).filter((d): d is IndexedDoc => d !== undefined)
       const vecs = await this.embedDocs([...docs, ...retry], options.signal)
       const count = this.index.live + docs.filter(d => !this.index.byCid.has(d.cid)).length
       if (this.store !== undefined) {
         const s = this.store
         const ops = putOps(s, analysed, vecs)
-        this.info = { ...this.info, count, mark: options.mark ?? this.info.mark, ...this.modelInfo() }
+        const seq = this.info.seq ?? 0
+        if (docs.length > 0) ops.push({ type: 'put', sublevel: s.log, key: logKey(seq), value: { a: docs.map(d => d.cid) } satisfies LogEntry })
+        this.info = { ...this.info, count, mark: options.mark ?? this.info.mark, seq: docs.length > 0 ? seq + 1 : seq, ...this.modelInfo() }
         ops.push({ type: 'put', sublevel: s.meta, key: 'info', value: this.info })
         await s.meta.parent.batch(ops as never)
-      } else if (options.mark !== undefined) this.info.mark = options.mark
+        this.logged += docs.length
+      } else {
+        if (options.mark !== undefined) this.info.mark = options.mark
+        for (const d of docs) this.memDocs.set(d.cid, d)
+      }
       for (const [d, dt] of analysed) this.put(d, dt, vecs.get(d.cid))
       for (const d of retry) {
         const v = vecs.get(d.cid)
         const n = this.index.byCid.get(d.cid)
         if (v !== undefined && n !== undefined) { this.vectors?.set(n, v); this.pending.delete(d.cid) }
       }
+      this.maybeSnapshot()
     })
   }
 
@@ -108,11 +125,18 @@ class LocalSearchIndex implements SearchIndex {
         const s = this.store
         const ops: Array<Record<string, unknown>> = []
         for (const c of known) ops.push({ type: 'del', sublevel: s.docs, key: c }, { type: 'del', sublevel: s.vecs, key: c })
-        this.info = { ...this.info, count: this.index.live - known.length, mark: options.mark ?? this.info.mark }
+        const seq = this.info.seq ?? 0
+        if (known.length > 0) ops.push({ type: 'put', sublevel: s.log, key: logKey(seq), value: { r: known } satisfies LogEntry })
+        this.info = { ...this.info, count: this.index.live - known.length, mark: options.mark ?? this.info.mark, seq: known.length > 0 ? seq + 1 : seq }
         ops.push({ type: 'put', sublevel: s.meta, key: 'info', value: this.info })
         await s.meta.parent.batch(ops as never)
-      } else if (options.mark !== undefined) this.info.mark = options.mark
+        this.logged += known.length
+      } else {
+        if (options.mark !== undefined) this.info.mark = options.mark
+        for (const c of known) this.memDocs.delete(c)
+      }
       for (const c of known) this.drop(c)
+      this.maybeSnapshot()
     })
   }
 
@@ -128,8 +152,11 @@ class LocalSearchIndex implements SearchIndex {
           await this.store.meta.put('info', this.info)
           await this.store.docs.clear()
           await this.store.vecs.clear()
+          await this.store.log.clear()
+          await this.store.snap.clear()
         }
         this.reset()
+        this.memDocs.clear()
         this.staleReason = undefined
         let batch: IndexedDoc[] = []
         let done = 0
@@ -139,7 +166,7 @@ class LocalSearchIndex implements SearchIndex {
           if (this.store !== undefined) {
             const s = this.store
             await s.meta.parent.batch(putOps(s, analysed, vecs) as never)
-          }
+          } else for (const d of batch) this.memDocs.set(d.cid, d)
           for (const [d, dt] of analysed) this.put(d, dt, vecs.get(d.cid))
           done += batch.length
           batch = []
@@ -153,10 +180,14 @@ class LocalSearchIndex implements SearchIndex {
           if (batch.length >= REBUILD_BATCH) await flush()
         }
         await flush()
-        this.info = { ...this.info, count: this.index.live, mark: options.mark, ...this.modelInfo() }
+        this.info = { ...this.info, count: this.index.live, mark: options.mark, seq: 0, ...this.modelInfo() }
         delete this.info.building
+        delete this.info.snap
         if (this.info.mark === undefined) delete this.info.mark
-        if (this.store !== undefined) await this.store.meta.put('info', this.info)
+        if (this.store !== undefined) {
+          await this.store.meta.put('info', this.info)
+          await this.snapshot()
+        }
         this.state = 'ready'
       } catch (err) {
         this.stale(`the last rebuild failed: ${(err as Error).message}`)
@@ -209,30 +240,35 @@ class LocalSearchIndex implements SearchIndex {
       }
     }
     const qset = new Set(terms.keys())
-    return ranked.slice(0, topK).map(([n, score]) => this.hit(n, score, qset))
+    const top = ranked.slice(0, topK)
+    const docs = await this.docsOf(top.map(([n]) => n))
+    const hits: SearchHit[] = []
+    top.forEach(([, score], i) => { const d = docs[i]; if (d !== undefined) hits.push(this.hit(d, score, qset)) })
+    return hits
   }
 
   async get (cid: string): Promise<IndexedDoc | undefined> {
     await this.ready()
     const n = this.index.byCid.get(cid)
-    return n === undefined ? undefined : this.index.docs[n]
+    return n === undefined ? undefined : (await this.docsOf([n]))[0]
   }
 
   async around (cid: string, before: number, after: number): Promise<IndexedDoc[]> {
     await this.ready()
     const n = this.index.byCid.get(cid)
-    const conv = n === undefined ? undefined : this.index.docs[n]?.conversation
-    if (n === undefined || conv === undefined) return []
-    const list = this.index.conversations.get(conv) as number[]
+    const list = n === undefined ? undefined : this.index.conversationOf(n)
+    if (n === undefined || list === undefined) return []
     const i = list.indexOf(n)
-    return [...list.slice(Math.max(0, i - before), i), ...list.slice(i + 1, i + 1 + after)].map(m => this.index.docs[m] as IndexedDoc)
+    const ns = [...list.slice(Math.max(0, i - before), i), ...list.slice(i + 1, i + 1 + after)]
+    return (await this.docsOf(ns)).filter((d): d is IndexedDoc => d !== undefined)
   }
 
   async recent (n: number, options: SearchOptions = {}): Promise<IndexedDoc[]> {
     await this.ready()
     const filter = buildFilter(this.index, options)
     if (filter === null) return []
-    return this.newest(filter, n).map(([m]) => this.index.docs[m] as IndexedDoc).reverse()
+    const ns = this.newest(filter, n).map(([m]) => m).reverse()
+    return (await this.docsOf(ns)).filter((d): d is IndexedDoc => d !== undefined)
   }
 
   status (): IndexStatus {
@@ -252,8 +288,13 @@ class LocalSearchIndex implements SearchIndex {
     if (this.state === 'closed') return
     await this.loading
     await this.queue.catch(() => {})
+    // The next open reads one snapshot instead of replaying the log.
+    if (this.store !== undefined && this.state === 'ready' && this.logged > 0) {
+      await this.serial(async () => { await this.snapshot() }).catch((err: Error) => this.onError(err))
+    }
     this.state = 'closed'
     this.reset()
+    this.memDocs.clear()
   }
 
   private async ready (): Promise<void> {
@@ -271,22 +312,37 @@ class LocalSearchIndex implements SearchIndex {
 
   private async load (): Promise<void> {
     const s = this.store as Store
+    const info = this.info
+    if (info.snap !== undefined) await readSnapshot(s, this.index, info.snap.gen)
+    // Then the writes logged since the snapshot, in order (docs read in batches, with their terms).
     let last = Date.now()
-    // Read in batches (one await per LOAD_BATCH docs, not per doc).
-    const it = s.docs.values()
+    const it = s.log.iterator({ gte: logKey(info.snap?.seq ?? 0), lt: logKey(info.seq ?? 0) })
+    let expect = info.snap?.seq ?? 0
     try {
       for (let batch = await it.nextv(LOAD_BATCH); batch.length > 0; batch = await it.nextv(LOAD_BATCH)) {
-        for (const value of batch) {
-          const [d, dt] = fromStored(value as StoredDoc)
-          this.index.add(d, dt)
-          if (this.vectors !== undefined) this.pending.add(d.cid)
+        for (const [key, value] of batch as Array<[string, LogEntry]>) {
+          if (key !== logKey(expect++)) throw new Error(`write log entry ${expect - 1} is missing`)
+          for (const c of value.r ?? []) { this.index.remove(c); this.logged++ }
+          const cids = value.a ?? []
+          for (let i = 0; i < cids.length; i += LOAD_BATCH) {
+            const part = cids.slice(i, i + LOAD_BATCH)
+            const stored = await s.docs.getMany(part) as Array<StoredDoc | undefined>
+            for (const v of stored) {
+              if (v === undefined || v === null) continue // removed by a later entry (or lost: the count tells)
+              const [d, dt] = fromStored(v)
+              this.index.add(d, dt)
+              this.logged++
+            }
+          }
+          if (Date.now() - last > ASYNC_TICK_MS) { await tick(); last = Date.now() }
         }
-        if (Date.now() - last > ASYNC_TICK_MS) { await tick(); last = Date.now() }
       }
     } finally {
       await it.close()
     }
+    if (expect !== (info.seq ?? 0)) throw new Error(`write log ends at ${expect}, expected ${info.seq ?? 0}`)
     if (this.vectors !== undefined) {
+      for (let n = 0; n < this.index.size; n++) if (this.index.alive[n] === 1) this.pending.add(this.index.cids[n])
       for await (const [cid, bytes] of s.vecs.iterator()) {
         const n = this.index.byCid.get(cid as string)
         if (n === undefined) continue
@@ -294,8 +350,74 @@ class LocalSearchIndex implements SearchIndex {
         this.pending.delete(cid as string)
       }
     }
-    if (this.index.live !== this.info.count) { this.stale(`it holds ${this.index.live} docs, expected ${this.info.count}`); return }
+    if (this.index.live !== info.count) { this.stale(`it holds ${this.index.live} docs, expected ${info.count}`); return }
+    // Every live doc must have its stored text (hits, get and around read it from level).
+    let stored = 0
+    const keys = s.docs.keys()
+    try {
+      for (let batch = await keys.nextv(10 * LOAD_BATCH); batch.length > 0; batch = await keys.nextv(10 * LOAD_BATCH)) {
+        for (const k of batch as string[]) if (this.index.byCid.has(k)) stored++
+      }
+    } finally {
+      await keys.close()
+    }
+    if (stored !== info.count) { this.stale(`${info.count - stored} of its ${info.count} docs are missing in level`); return }
     if (this.state === 'loading') this.state = 'ready'
+  }
+
+  /** Writes a snapshot of the index and drops the log it covers (inside the write queue). */
+  private async snapshot (): Promise<void> {
+    const s = this.store
+    if (s === undefined) return
+    const gen = (this.info.snap?.gen ?? 0) + 1
+    await writeSnapshot(s, this.index, gen)
+    const seq = this.info.seq ?? 0
+    this.info = { ...this.info, snap: { gen, seq } }
+    delete this.info.building
+    await s.meta.put('info', this.info)
+    this.logged = 0
+    await s.log.clear({ lt: logKey(seq) })
+    await dropOtherSnapshots(s, gen)
+  }
+
+  /** Schedules a snapshot once the log holds enough docs (never awaited by the write that triggers it). */
+  private maybeSnapshot (): void {
+    if (this.store === undefined || this.snapshotting) return
+    if (this.logged < Math.max(SNAPSHOT_MIN_DOCS, this.index.live / 4)) return
+    this.snapshotting = true
+    this.serial(async () => {
+      try {
+        if (this.state === 'ready') await this.snapshot()
+      } finally {
+        this.snapshotting = false
+      }
+    }).catch((err: Error) => this.onError(err))
+  }
+
+  /** The stored docs of these CIDs (undefined where none). */
+  private async fetch (cids: string[]): Promise<Array<IndexedDoc | undefined>> {
+    if (this.store === undefined) return cids.map(c => this.memDocs.get(c))
+    if (cids.length === 0) return []
+    const values = await this.store.docs.getMany(cids) as Array<StoredDoc | undefined>
+    return values.map(v => v === undefined || v === null ? undefined : v.d)
+  }
+
+  /**
+   * The stored docs of these doc numbers (undefined for one removed meanwhile). A live doc
+   * without its stored doc means the index is damaged: it becomes stale.
+   */
+  private async docsOf (ns: number[]): Promise<Array<IndexedDoc | undefined>> {
+    const ix = this.index
+    const cids = ns.map(n => ix.cids[n])
+    const docs = await this.fetch(cids)
+    if (docs.every(d => d !== undefined)) return docs
+    // A write may be removing it right now: let writes settle before deciding.
+    await this.queue.catch(() => {})
+    return docs.map((d, i) => {
+      if (d !== undefined || this.index !== ix || ix.byCid.get(cids[i]) !== ns[i]) return d
+      this.stale(`the stored doc ${cids[i]} is missing`)
+      throw new IndexStaleError(`the search index must be rebuilt: ${this.staleReason ?? ''}`)
+    })
   }
 
   private put (d: IndexedDoc, dt: DocTerms, v: Float32Array | undefined): void {
@@ -336,8 +458,7 @@ class LocalSearchIndex implements SearchIndex {
   }
 
 
-  private hit (n: number, score: number, qset: ReadonlySet<string>): SearchHit {
-    const d = this.index.docs[n] as IndexedDoc
+  private hit (d: IndexedDoc, score: number, qset: ReadonlySet<string>): SearchHit {
     return toHit(d, score, () => makeSnippet(d.text, qset, this.tokenizer, this.sentences, DEFAULT_SNIPPET_CHARS))
   }
 
@@ -348,7 +469,7 @@ class LocalSearchIndex implements SearchIndex {
   }
 
   private freshInfo (): IndexInfo {
-    return { format: INDEX_FORMAT, tokenizer: TOKENIZER_VERSION, language: this.language, count: 0, ...this.modelInfo() }
+    return { format: INDEX_FORMAT, layout: LAYOUT, tokenizer: TOKENIZER_VERSION, language: this.language, count: 0, seq: 0, ...this.modelInfo() }
   }
 
   private reset (): void {

@@ -1,0 +1,186 @@
+import { Postings } from './_postings.js'
+import type { InvertedIndex } from './inverted-index.js'
+import type { Store } from './_store.js'
+
+/**
+ * A compact snapshot of the in-memory index, in level under `snap`: typed arrays as raw bytes and
+ * string lists as JSON, each cut into chunks of at most CHUNK bytes (`<gen>!<name>!<chunk>`), so
+ * neither writing nor reading needs a second copy of the whole index. A generation becomes the
+ * current one only when `meta/info` names it (written after all its chunks): a crash while one is
+ * written leaves the previous generation and its log in force.
+ */
+const CHUNK = 1 << 22
+/** Strings per JSON chunk. */
+const STRINGS_PER_CHUNK = 20_000
+
+function prefix (gen: number): string { return String(gen).padStart(8, '0') + '!' }
+function key (gen: number, name: string, i: number): string { return `${prefix(gen)}${name}!${String(i).padStart(6, '0')}` }
+
+type Put = (name: string, chunks: Iterable<Uint8Array>) => Promise<void>
+
+function * bytesOf (a: ArrayBufferView, length: number): Generator<Uint8Array> {
+  const per = a.byteLength / ((a as unknown as { length: number }).length || 1)
+  const bytes = new Uint8Array(a.buffer, a.byteOffset, Math.round(length * per))
+  for (let o = 0; o < bytes.length; o += CHUNK) yield bytes.subarray(o, Math.min(bytes.length, o + CHUNK))
+  if (bytes.length === 0) yield new Uint8Array(0)
+}
+
+function * stringsOf (list: ReadonlyArray<string | undefined | null>, length: number): Generator<Uint8Array> {
+  const enc = new TextEncoder()
+  for (let i = 0; i < length || i === 0; i += STRINGS_PER_CHUNK) {
+    yield enc.encode(JSON.stringify(list.slice(i, Math.min(length, i + STRINGS_PER_CHUNK)).map(s => s ?? null)))
+  }
+}
+
+/** Writes the index as snapshot generation `gen` (the caller then points meta/info at it). */
+export async function writeSnapshot (s: Store, ix: InvertedIndex, gen: number): Promise<void> {
+  // Chunks of generations other than the current one are leftovers of an interrupted write.
+  await s.snap.clear({ gte: prefix(gen), lt: prefix(gen + 1) })
+  const put: Put = async (name, chunks) => {
+    let i = 0
+    for (const c of chunks) await s.snap.put(key(gen, name, i++), c)
+  }
+  ix.compact()
+  const n = ix.size
+  const tagTable: Array<Record<string, string>> = []
+  const tagIndex = new Map<Record<string, string>, number>()
+  const tagIdx = new Int32Array(n)
+  const roleTable: string[] = []
+  const roleIdx = new Int32Array(n)
+  for (let d = 0; d < n; d++) {
+    const t = ix.tags[d]
+    let k = tagIndex.get(t)
+    if (k === undefined) { k = tagTable.length; tagTable.push(t); tagIndex.set(t, k) }
+    tagIdx[d] = k
+    const r = ix.roles[d]
+    roleIdx[d] = r === undefined ? -1 : (roleTable.includes(r) ? roleTable.indexOf(r) : roleTable.push(r) - 1)
+  }
+  const head = { size: n, live: ix.live, totalLength: ix.totalLength, fwdLength: ix.fwdLength, tags: tagTable, roles: roleTable, capsules: ix.capsuleNames, terms: ix.termNames.length, postings: ix.postings.size }
+  await put('head', [new TextEncoder().encode(JSON.stringify(head))])
+  await put('cids', stringsOf(ix.cids, n))
+  await put('uris', stringsOf(ix.uris, n))
+  await put('convs-names', stringsOf(ix.convNames, ix.convNames.length))
+  await put('terms', stringsOf(ix.termNames, ix.termNames.length))
+  await put('alive', bytesOf(ix.alive, n))
+  await put('lengths', bytesOf(ix.lengths, n))
+  await put('times', bytesOf(ix.times, n))
+  await put('capsules', bytesOf(ix.capsules, n))
+  await put('convs', bytesOf(ix.convs, n))
+  await put('questions', bytesOf(ix.questions, n))
+  await put('tagidx', bytesOf(tagIdx, n))
+  await put('roleidx', bytesOf(roleIdx, n))
+  await put('fwdstart', bytesOf(ix.fwdStart, n + 1))
+  await put('fwd', bytesOf(ix.fwd, ix.fwdLength))
+  // Postings: per list its term id, length and df; then all doc numbers, then all tfs.
+  const lists = [...ix.postings]
+  const meta = new Int32Array(lists.length * 3)
+  lists.forEach(([t, p], i) => { meta[i * 3] = ix.termIds.get(t) as number; meta[i * 3 + 1] = p.length; meta[i * 3 + 2] = p.df })
+  await put('pmeta', bytesOf(meta, meta.length))
+  await put('pdocs', concat(lists.map(([, p]) => p.docs.subarray(0, p.length)), Int32Array))
+  await put('ptfs', concat(lists.map(([, p]) => p.tfs.subarray(0, p.length)), Uint16Array))
+}
+
+/** Packs many small arrays into CHUNK-byte chunks. */
+function * concat<T extends Int32Array | Uint16Array> (parts: T[], Kind: { new (n: number): T, BYTES_PER_ELEMENT: number }): Generator<Uint8Array> {
+  const per = CHUNK / Kind.BYTES_PER_ELEMENT
+  let buf = new Kind(per)
+  let o = 0
+  let any = false
+  for (const p of parts) {
+    let i = 0
+    while (i < p.length) {
+      const take = Math.min(per - o, p.length - i)
+      buf.set(p.subarray(i, i + take) as never, o)
+      o += take; i += take
+      if (o === per) { yield new Uint8Array(buf.buffer); any = true; buf = new Kind(per); o = 0 }
+    }
+  }
+  if (o > 0 || !any) yield new Uint8Array(buf.buffer, 0, o * Kind.BYTES_PER_ELEMENT)
+}
+
+/** Loads snapshot generation `gen` into an empty index; throws when a part is missing or malformed. */
+export async function readSnapshot (s: Store, ix: InvertedIndex, gen: number): Promise<void> {
+  const parts = new Map<string, Uint8Array[]>()
+  const it = s.snap.iterator({ gte: prefix(gen), lt: prefix(gen + 1) })
+  try {
+    for (let batch = await it.nextv(64); batch.length > 0; batch = await it.nextv(64)) {
+      for (const [k, v] of batch as Array<[string, Uint8Array]>) {
+        const rest = k.slice(prefix(gen).length)
+        const name = rest.slice(0, rest.lastIndexOf('!'))
+        const i = Number(rest.slice(rest.lastIndexOf('!') + 1))
+        const list = parts.get(name) ?? []
+        if (list.length !== i) throw new Error(`snapshot part ${name} is missing chunk ${list.length}`)
+        list.push(v)
+        parts.set(name, list)
+      }
+    }
+  } finally {
+    await it.close()
+  }
+  const take = (name: string): Uint8Array[] => {
+    const p = parts.get(name)
+    if (p === undefined) throw new Error(`snapshot part ${name} is missing`)
+    return p
+  }
+  const bytes = (name: string): ArrayBuffer => {
+    const chunks = take(name)
+    const total = chunks.reduce((a, c) => a + c.byteLength, 0)
+    const out = new Uint8Array(total)
+    let o = 0
+    for (const c of chunks) { out.set(c, o); o += c.byteLength }
+    parts.delete(name)
+    return out.buffer
+  }
+  const dec = new TextDecoder()
+  const strings = (name: string): Array<string | null> => {
+    const out: Array<string | null> = []
+    for (const c of take(name)) for (const v of JSON.parse(dec.decode(c)) as Array<string | null>) out.push(v)
+    parts.delete(name)
+    return out
+  }
+  const head = JSON.parse(dec.decode(take('head')[0])) as { size: number, live: number, totalLength: number, fwdLength: number, tags: Array<Record<string, string>>, roles: string[], capsules: string[], terms: number, postings: number }
+  const n = head.size
+  const sized = <T extends { length: number }>(name: string, a: T, want: number): T => {
+    if (a.length !== want) throw new Error(`snapshot part ${name} has ${a.length} entries, expected ${want}`)
+    return a
+  }
+  ix.grow(n + 1)
+  ix.alive.set(sized('alive', new Uint8Array(bytes('alive')), n))
+  ix.lengths.set(sized('lengths', new Float32Array(bytes('lengths')), n))
+  ix.times.set(sized('times', new Float64Array(bytes('times')), n))
+  ix.capsules.set(sized('capsules', new Int32Array(bytes('capsules')), n))
+  ix.convs.set(sized('convs', new Int32Array(bytes('convs')), n))
+  ix.questions.set(sized('questions', new Uint8Array(bytes('questions')), n))
+  ix.fwdStart.set(sized('fwdstart', new Uint32Array(bytes('fwdstart')), n + 1))
+  ix.fwd = sized('fwd', new Uint8Array(bytes('fwd')), head.fwdLength)
+  ix.fwdLength = head.fwdLength
+  ix.cids = sized('cids', strings('cids'), n) as string[]
+  ix.uris = sized('uris', strings('uris'), n) as Array<string | undefined>
+  ix.convNames = strings('convs-names') as string[]
+  ix.termNames = sized('terms', strings('terms'), head.terms) as string[]
+  ix.capsuleNames = head.capsules
+  const tagIdx = sized('tagidx', new Int32Array(bytes('tagidx')), n)
+  const roleIdx = sized('roleidx', new Int32Array(bytes('roleidx')), n)
+  ix.tags = Array.from(tagIdx, k => head.tags[k])
+  ix.roles = Array.from(roleIdx, k => k < 0 ? undefined : head.roles[k])
+  const meta = sized('pmeta', new Int32Array(bytes('pmeta')), head.postings * 3)
+  const total = meta.reduce((a, v, i) => i % 3 === 1 ? a + v : a, 0)
+  const docs = sized('pdocs', new Int32Array(bytes('pdocs')), total)
+  const tfs = sized('ptfs', new Uint16Array(bytes('ptfs')), total)
+  let o = 0
+  for (let i = 0; i < head.postings; i++) {
+    const len = meta[i * 3 + 1]
+    const term = ix.termNames[meta[i * 3]]
+    if (term === undefined) throw new Error('snapshot postings name an unknown term')
+    ix.postings.set(term, Postings.of(docs.subarray(o, o + len), tfs.subarray(o, o + len), len, meta[i * 3 + 2]))
+    o += len
+  }
+  ix.restore(n, head.live, head.totalLength)
+}
+
+/** Deletes every snapshot generation but `keep`. */
+export async function dropOtherSnapshots (s: Store, keep: number | undefined): Promise<void> {
+  if (keep === undefined) { await s.snap.clear(); return }
+  await s.snap.clear({ lt: prefix(keep) })
+  await s.snap.clear({ gte: prefix(keep + 1) })
+}

@@ -96,7 +96,7 @@ export { parseQueryTime, type ParsedQuery } from './query-time.js'
  * @example
  * createTokenizer('english').terms('Running to the café ☕') // ['run', 'cafe', '☕']
  */
-export { createTokenizer, type Tokenizer, type TokenSpan } from './tokenizer.js'
+export { createTokenizer, type Tokenizer, type TokenizerOptions, type TokenSpan } from './tokenizer.js'
 
 /**
  * The o200k_base token counter the assembler uses by default (loaded on first use).

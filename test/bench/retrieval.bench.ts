@@ -4,7 +4,7 @@
 import { loadavg } from 'node:os'
 import MiniSearch from 'minisearch'
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base'
-import { assembleContext, createSearchIndex, indexSources, o200kCounter, type RankingParams } from '../../node/context/index.js'
+import { assembleContext, createSearchIndex, createTokenizer, indexSources, o200kCounter, type RankingParams } from '../../node/context/index.js'
 import { median, percentile, writeResults } from './_util.js'
 import { loadLocomo } from './_retrieval-locomo.js'
 import { PlainBm25 } from './_retrieval-bm25.js'
@@ -42,6 +42,16 @@ export async function run (args: string[]): Promise<void> {
   const { docs, questions, unresolved, ends } = await loadLocomo()
   console.log(`load average at start: ${loadavg().map(x => x.toFixed(1)).join(' ')} (latencies on a shared machine drift: compare ratios)`)
   console.log(`LoCoMo dev: ${docs.length} turns, ${questions.length} questions with evidence, ${unresolved} evidence ids unresolved`)
+  // Tokenizing cost of non-ASCII turns: the UAX #29 regex path vs Intl.Segmenter (same tokens).
+  const nonAscii = docs.map(d => d.text).filter(t => /[^\x00-\x7f]/.test(t))
+  const tokenizing: Record<string, number> = {}
+  for (const regexPath of [true, false, true, false]) {
+    const tok = createTokenizer('english', { regexPath })
+    const t0 = performance.now()
+    for (let r = 0; r < 3; r++) for (const t of nonAscii) tok.terms(t)
+    tokenizing[regexPath ? 'regex' : 'segmenter'] = 1000 * (performance.now() - t0) / (3 * Math.max(1, nonAscii.length))
+  }
+  console.log(`tokenizing ${nonAscii.length} non-ASCII turns (µs per turn, second pass): regex path ${tokenizing.regex.toFixed(1)}, Intl.Segmenter ${tokenizing.segmenter.toFixed(1)}`)
   const tokens = new Map(docs.map(d => [d.cid, countTokens(d.text)]))
   const tokensOf = (id: string): number => tokens.get(id) ?? 0
   const sessionOf = (id: string): string => docs.find(d => d.cid === id)?.conversation ?? id
@@ -124,7 +134,7 @@ export async function run (args: string[]): Promise<void> {
   }
   console.log(`recall within the assembled context (all layers, cats 1-4, %): ${BUDGETS.map(b => `${b}: ${pct(assembled[b])}`).join('   ')}`)
   await ix.close()
-  const results: Record<string, unknown> = { locomo: Object.fromEntries(names.map((n, i) => [n, { ...scores[i], latency: lat[i] }])), minisearchPerConversation: conv, assembled, ranking }
+  const results: Record<string, unknown> = { locomo: Object.fromEntries(names.map((n, i) => [n, { ...scores[i], latency: lat[i] }])), minisearchPerConversation: conv, assembled, ranking, tokenizing }
   if (!quick) {
     const { syntheticLatency } = await import('./_retrieval-synthetic.js')
     results.synthetic = await syntheticLatency(100_000)

@@ -1,3 +1,4 @@
+import type { SearchOptions as IndexSearchOptions } from './context/index.js'
 import type { CapsuleRules, FrameKind, Tags } from '../dag/index.js'
 
 /** Options every async public method accepts. */
@@ -109,23 +110,10 @@ export interface MergeOptions extends AbortOptions {
   into?: string
 }
 
-/** Options of `node.search`. */
-export interface NodeSearchOptions extends AbortOptions {
-  /** How many hits (default: the index's DEFAULT_TOP_K). */
-  topK?: number
-  /** Capsule names or ids to search (default: all servable capsules). */
-  capsule?: string | string[]
-  /** Every tag must match. */
-  tags?: Record<string, string>
-  uriPrefix?: string
-  since?: Date | number
-  until?: Date | number
+/** Options of `node.search`: the index's filters (capsules by name or id) plus `asOf`; visibility is the node's. */
+export interface NodeSearchOptions extends Omit<IndexSearchOptions, 'allowed'> {
   /** Search the state as of a commit CID (its capsule only) or a time (every capsule). */
   asOf?: string | Date | number
-  /** IANA time zone for natural-language time in the query (default: the system's). */
-  timeZone?: string
-  /** "Now" for natural-language time (default: the current time). */
-  now?: Date
 }
 
 /** Options of `node.context`. */

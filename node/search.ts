@@ -141,7 +141,8 @@ export class NodeSearch {
     await this.#ready
     const { allowed, capsules } = await this.#allowed(opts)
     if (capsules.length === 0) return []
-    const o: IndexSearchOptions = { topK: opts.topK, tags: opts.tags, uriPrefix: opts.uriPrefix, since: opts.since, until: opts.until, allowed, timeZone: opts.timeZone, now: opts.now, signal: opts.signal }
+    const { asOf: _asOf, capsule: _capsule, ...rest } = opts
+    const o: IndexSearchOptions = { ...rest, allowed }
     return await this.index.search(query, o)
   }
 

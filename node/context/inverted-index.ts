@@ -210,6 +210,7 @@ export class InvertedIndex {
     this.termNames.forEach((t, i) => this.termIds.set(t, i))
     const roles = new Map<string, string>()
     for (let n = 0; n < count; n++) {
+      if (this.uris[n] === null) this.uris[n] = undefined
       this.tags[n] = this.internTags(this.tags[n] ?? EMPTY_TAGS)
       const r = this.roles[n]
       if (r === undefined || r === null) { this.roles[n] = undefined; continue }
@@ -222,7 +223,6 @@ export class InvertedIndex {
     for (let n = 0; n < count; n++) {
       if (this.alive[n] !== 1) continue
       this.byCid.set(this.cids[n], n)
-      if (this.uris[n] === null) this.uris[n] = undefined
       if (this.convs[n] >= 0) this.convDocs[this.convs[n]].push(n)
     }
     for (const list of this.convDocs) list.sort((a, b) => this.times[a] - this.times[b] || a - b)

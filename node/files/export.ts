@@ -2,7 +2,7 @@
 // the frames it adds, streamed from the store as a CAR v1 (bounded memory: one block at a time,
 // plus the set of CIDs already written). The roots are the head commits and the manifest.
 import { CID } from 'multiformats/cid'
-import { ancestors, headsAsOfTime, reduceHeads, type Genesis } from '../../dag/index.js'
+import { ancestors, decodeCommit, headsAsOfTime, reduceHeads, type Commit, type Genesis } from '../../dag/index.js'
 import { DEFAULT_BRANCH } from '../constants.js'
 import { CapsuleExpiredError, InvalidParametersError } from '../errors.js'
 import { carHeader, carSection } from './car.js'
@@ -87,7 +87,10 @@ export async function planExport (c: FilesComponents, nameOrId: string, opts: Ex
     yield carSection(genesisCid, genesisBytes)
     for (const k of keyring) yield carSection(k, await c.store.getBlock(k))
     const written = new Set<string>()
-    for await (const { cid, commit } of ancestors(heads, c.refs.loadCommit)) {
+    // Commits are read past the node's commit cache: a long history would fill it with every
+    // commit's frame CIDs (about 0.5 KB each) and the export would grow with the capsule.
+    const load = async (cid: CID): Promise<Commit> => decodeCommit(cid, await c.store.getBlock(cid), c.verifier)
+    for await (const { cid, commit } of ancestors(heads, load)) {
       opts.signal?.throwIfAborted()
       yield carSection(cid, await c.store.getBlock(cid))
       result.commits++

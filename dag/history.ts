@@ -1,5 +1,6 @@
 import type { CID } from 'multiformats/cid'
 import type { Commit, Frame } from './interface.js'
+import { cidKey } from './cid-key.js'
 
 /** Loads a decoded, verified commit by CID. */
 export type CommitLoader = (cid: CID) => Promise<Commit>
@@ -44,8 +45,8 @@ export async function stateAt (heads: Iterable<CID>, load: CommitLoader): Promis
   let commits = 0
   for await (const { commit } of ancestors(heads, load)) {
     commits++
-    for (const f of commit.frames) added.push(f.toString())
-    for (const r of commit.removes) removed.add(r.toString())
+    for (const f of commit.frames) added.push(cidKey(f))
+    for (const r of commit.removes) removed.add(cidKey(r))
   }
   const live = new Set<string>()
   for (const f of added) if (!removed.has(f)) live.add(f)

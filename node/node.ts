@@ -287,6 +287,7 @@ export class VivimNode {
         for (const l of this.#listeners) await l(batch)
       }
     })
+    this.#private.invalidate(result.capsule)
     const rules = (await this.#capsules.refs.record(result.capsule)).rules
     if (rules?.expires != null) this.#expiry.set(result.capsule, rules.expires)
     return result

@@ -1,5 +1,5 @@
 import { CID } from 'multiformats/cid'
-import { stateAt, headsAsOfTime, reduceHeads, ancestors, createCommit, decodeFrame, type CapsuleState, type CapsuleRules, type DagSigner, type Frame } from '../../dag/index.js'
+import { cidKey, stateAt, headsAsOfTime, reduceHeads, ancestors, createCommit, decodeFrame, type CapsuleState, type CapsuleRules, type DagSigner, type Frame } from '../../dag/index.js'
 import type { StoreBatch } from '../store/index.js'
 import type { Store } from '../store/index.js'
 import { DEFAULT_BRANCH } from '../constants.js'
@@ -143,10 +143,10 @@ export class Capsules {
       const prevKey = c.previousHeads.map(h => h.toString()).sort().join(',')
       if (hit == null || hit.key !== prevKey) { this.#states.delete(cacheKey); continue }
       const { live, removed } = hit.state
-      for (const f of c.frames) live.add(f.cid.toString())
+      for (const f of c.frames) live.add(cidKey(f.cid))
       for (const f of c.frames) {
-        if (f.value.supersedes != null) { removed.add(f.value.supersedes.toString()); live.delete(f.value.supersedes.toString()) }
-        if (f.value.kind === 'tombstone') { removed.add(f.cid.toString()); live.delete(f.cid.toString()) }
+        if (f.value.supersedes != null) { removed.add(cidKey(f.value.supersedes)); live.delete(f.value.supersedes.toString()) }
+        if (f.value.kind === 'tombstone') { removed.add(cidKey(f.cid)); live.delete(f.cid.toString()) }
       }
       hit.state.commits += c.commits.length
       hit.key = c.commits[c.commits.length - 1].toString()

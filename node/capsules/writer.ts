@@ -99,6 +99,24 @@ export class Writer {
     }
   }
 
+  /**
+   * The store ops that give a batch adding frames its write sequence number and journal entry
+   * (so derived indexes can tell they missed it). Call `written()` once the batch is durable.
+   * Only for batches written while this writer is idle (inside `exclusive`, or its own drain).
+   */
+  async journal (entries: Array<{ capsule: string, frames: string[] }>): Promise<{ seq: number, puts: StoreBatch['puts'], written: () => void }> {
+    this.#seq ??= await this.#store.seq()
+    const seq = this.#seq + 1
+    return {
+      seq,
+      puts: [
+        { sub: 'm', key: 'seq', value: seq },
+        { sub: 'q', key: seqKey(seq), value: entries.map(e => ({ c: e.capsule, f: e.frames })) }
+      ],
+      written: () => { this.#seq = seq }
+    }
+  }
+
   /** Creates a capsule (genesis + record + empty main ref) as store ops. */
   genesisOps (name: string, rules?: CapsuleRules): { record: CapsuleRecord, batch: StoreBatch } {
     const g = createGenesis({ name, owner: this.#signer, rules, created: this.#now() })
@@ -186,17 +204,16 @@ export class Writer {
       committed.push({ capsule: id, branch, frames, commits, previousHeads })
     }
 
-    this.#seq ??= await this.#store.seq()
-    const seq = this.#seq + 1
-    batch.puts.push({ sub: 'm', key: 'seq', value: seq })
-    batch.puts.push({ sub: 'q', key: seqKey(seq), value: committed.map(c => ({ c: c.capsule, f: c.frames.map(f => f.cid.toString()) })) })
+    const journal = await this.journal(committed.map(c => ({ capsule: c.capsule, frames: c.frames.map(f => f.cid.toString()) })))
+    batch.puts.push(...journal.puts)
     try {
       await this.#store.write(batch)
     } catch (err) {
       for (const { p } of ok) p.reject(err)
       return
     }
-    this.#seq = seq
+    journal.written()
+    const seq = journal.seq
     for (const rec of created.values()) this.#refs.rememberRecord(rec)
     for (const h of newHeads) this.#refs.setHeads(h.id, h.branch, h.heads)
     try {

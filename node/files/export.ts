@@ -10,7 +10,7 @@ import { createManifest } from './manifest.js'
 import { encryptStream } from './encrypted.js'
 import { rechunk } from './_bytes.js'
 import { DEFAULT_WRITE_CHUNK } from './constants.js'
-import { cidKey } from './_flat.js'
+import { cidKey } from '../../dag/index.js'
 import { ReshareNotAllowedError } from './errors.js'
 import type { ExportOptions, ExportResult, FilesComponents } from './interface.js'
 

@@ -9,7 +9,7 @@ import { Store, type StoreBatch } from '../store/index.js'
 import { timeKey, type CommittedFrames } from '../capsules/index.js'
 import { DEFAULT_BRANCH } from '../constants.js'
 import { DEFAULT_STAGE_BYTES } from './constants.js'
-import { cidKey } from './_flat.js'
+import { cidKey } from '../../dag/index.js'
 import { scanCapsuleFile, typed, type CapsuleSource, type FrameMeta, type Scan } from './scan.js'
 import type { FilesComponents, ImportOptions, ImportResult } from './interface.js'
 
@@ -195,7 +195,12 @@ async function commit (c: FilesComponents, scan: Scan, stage: Stage, emit?: (bat
     forgottenAdded++
   }
   const commitsAdded = [...scan.commits.keys()].filter(k => stage.added.has(k))
+  // Frames added get a write sequence number and journal entry, as the Writer's do, so a crash
+  // between this write and indexing is caught up by the search index on next open.
+  const journal = added.length > 0 ? await c.writer.journal([{ capsule: id, frames: added }]) : undefined
+  if (journal != null) batch.puts.push(...journal.puts)
   if (created || moved || batch.blocks.length > 0 || batch.puts.length > 0) await c.store.write(batch)
+  journal?.written()
 
   if (created) c.refs.rememberRecord(rec)
   for (const [b, hs] of Object.entries(branches)) c.refs.setHeads(id, b, hs.map(h => CID.parse(h)))

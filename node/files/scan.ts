@@ -13,7 +13,7 @@ import { readCarHeader, readCarSection } from './car.js'
 import { isEncrypted, decryptStream } from './encrypted.js'
 import { isManifest, validateManifest } from './manifest.js'
 import { ENCRYPTED_MAGIC } from './constants.js'
-import { cidKey } from './_flat.js'
+import { cidKey } from '../../dag/index.js'
 import { EmptyFileError, IncompleteCapsuleError, InvalidCapsuleFileError, PassphraseRequiredError, ReshareNotAllowedError } from './errors.js'
 import type { FileProblem, Manifest, PassphraseSource } from './interface.js'
 

@@ -54,6 +54,11 @@ export class PrivateKeys {
     return await p
   }
 
+  /** Drops a cached keyring, so the next use reopens it from the stored epoch blocks (after an import brought new ones). */
+  invalidate (capsule: string): void {
+    this.#rings.delete(capsule)
+  }
+
   /** Epoch block CIDs of a capsule (to export or replicate with it). */
   async epochBlocks (capsule: string): Promise<string[]> {
     return ((await this.#store.subs.k.get(keyringKey(capsule)))?.blocks ?? []) as string[]

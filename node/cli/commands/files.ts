@@ -1,49 +1,10 @@
 // `vivim capsule export|import`, `vivim verify FILE`, `vivim forget`, `vivim gc`.
-import { readFile } from 'node:fs/promises'
-import { createInterface } from 'node:readline'
 import type { Command } from 'commander'
 import { globals, withNode } from '../context.js'
 import { CliError, createOutput, parseAsOf } from '../output.js'
-import { PassphraseRequiredError, verifyCapsuleFile, type FileReport } from '../../files/index.js'
+import { verifyCapsuleFile, type FileReport } from '../../files/index.js'
+import { newPassphrase, readPassphrase } from '../passphrase.js'
 import { nativeVerifier } from '../../signatures/index.js'
-
-/** Reads a passphrase file: its text less one trailing newline. */
-async function passphraseFromFile (path: string): Promise<string> {
-  const text = (await readFile(path, 'utf8')).replace(/\r?\n$/, '')
-  if (text.length === 0) throw new CliError(`the passphrase file ${path} is empty`, 2)
-  return text
-}
-
-/** Asks on the terminal without echo. Never under CI or without a TTY: a file is required then. */
-async function prompt (question: string): Promise<string> {
-  if (process.stdin.isTTY !== true || process.stderr.isTTY !== true || (process.env.CI != null && process.env.CI !== '' && process.env.CI !== 'false')) {
-    throw new PassphraseRequiredError('A passphrase is needed and there is no terminal to ask on: pass --passphrase-file FILE')
-  }
-  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true })
-  const muted = rl as unknown as { _writeToOutput: (s: string) => void }
-  process.stderr.write(question)
-  muted._writeToOutput = () => {}
-  try {
-    return await new Promise<string>((resolve) => rl.question('', resolve))
-  } finally {
-    rl.close()
-    process.stderr.write('\n')
-  }
-}
-
-/** The passphrase for writing: from the file, else asked twice. */
-async function newPassphrase (file: string | undefined): Promise<string> {
-  if (file != null) return await passphraseFromFile(file)
-  const a = await prompt('passphrase: ')
-  if (a.length === 0) throw new CliError('the passphrase must not be empty', 2)
-  if (await prompt('again: ') !== a) throw new CliError('the passphrases differ', 2)
-  return a
-}
-
-/** The passphrase for reading, asked only if the file turns out to be encrypted. */
-function readPassphrase (file: string | undefined): () => Promise<string> {
-  return async () => file != null ? await passphraseFromFile(file) : await prompt('passphrase: ')
-}
 
 function showReport (r: FileReport): string {
   return [

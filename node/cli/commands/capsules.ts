@@ -31,7 +31,7 @@ export function registerCapsuleCommands (program: Command): void {
       })
     })
 
-  const capsule = program.command('capsule').description('create, list, branch and merge capsules')
+  const capsule = program.command('capsule').description('create, list, branch, merge, export and import capsules')
 
   capsule.command('create')
     .description('create a capsule')

@@ -40,6 +40,7 @@ export const DEFAULT_RANKING: RankingParams = {
   prfDocs: 5,
   prfTerms: 8,
   prfWeight: 0.3,
+  hyponyms: 0.3,
   time: 2,
   rrfK: 60
 }

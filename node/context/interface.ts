@@ -128,6 +128,8 @@ export interface RankingParams {
   prfDocs: number
   prfTerms: number
   prfWeight: number
+  /** Weight of narrower words (WordNet hyponyms, English) added to each query term; 0 turns it off. */
+  hyponyms: number
   /** Boost for docs inside the time the query names (`timeMode: 'boost'`). */
   time: number
   /** Reciprocal rank fusion constant. */

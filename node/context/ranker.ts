@@ -29,6 +29,7 @@ export class Ranker {
   rank (query: Map<string, number>, filter: DocFilter, limit: number, boost?: (n: number) => number): Array<[number, number]> {
     const ix = this.index
     const p = this.params
+    if (p.hyponyms > 0) query = this.withHyponyms(query)
     this.ensure(ix.size)
     this.best = 0
     const speakers: string[] = []
@@ -63,6 +64,24 @@ export class Ranker {
       for (const n of this.touched) { this.scores[n] = 0; this.bonus[n] = 0; this.seen[n] = 0 }
       this.touched.length = 0
     }
+  }
+
+  /**
+   * Adds the index's terms for narrower words of each query term at a lower weight (WordNet
+   * hyponyms: "What instruments…" also finds "clarinet", "Which cities…" finds "Chicago").
+   */
+  private withHyponyms (query: Map<string, number>): Map<string, number> {
+    const ix = this.index
+    let out: Map<string, number> | undefined
+    for (const [t, w] of query) {
+      for (const u of ix.tokenizer.narrower?.(t) ?? []) {
+        if (query.has(u) || (ix.postings.get(u)?.df ?? 0) <= 0) continue
+        out ??= new Map(query)
+        const x = w * this.params.hyponyms
+        if ((out.get(u) ?? 0) < x) out.set(u, x)
+      }
+    }
+    return out ?? query
   }
 
   private ensure (size: number): void {

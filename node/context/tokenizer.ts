@@ -1,6 +1,7 @@
 import { stemmerFor } from './_stemmers.js'
 import { stopwordsFor } from './stopwords.js'
 import type { StemLanguage } from './interface.js'
+import { englishHyponyms } from './expansion.js'
 
 /** A token and where its surface form lies in the text (UTF-16 offsets). */
 export interface TokenSpan {
@@ -19,6 +20,11 @@ export interface Tokenizer {
   isStopword (word: string): boolean
   /** The term of one word (folded and stemmed), or undefined for a stopword. */
   term (word: string): string | undefined
+  /**
+   * Terms of narrower words (hyponyms: "instrument" → "violin", "clarinet"…), for query
+   * expansion; English only (WordNet), empty otherwise.
+   */
+  narrower? (term: string): readonly string[]
 }
 
 /** Whether the regex path segments this (NFKC) text, instead of Intl.Segmenter. */
@@ -41,6 +47,7 @@ const LATINISH = /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{M}\p{N
 const HAN_KANA = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u
 const PICTO = /\p{Extended_Pictographic}/u
 const MAX_CACHE = 200_000
+const NONE: readonly string[] = []
 
 // Word boundaries of UAX #29 (what Intl.Segmenter applies outside dictionary scripts), as a regex.
 // Extend and Format characters cling to the character before them (WB4).
@@ -164,6 +171,7 @@ export function createTokenizer (language: StemLanguage, options: TokenizerOptio
     spans,
     terms: (text) => spans(text).map(s => s.term),
     isStopword: (word) => stop.has(fold(word)),
+    narrower: (t) => language === 'english' ? englishHyponyms(t) : NONE,
     term
   }
 }

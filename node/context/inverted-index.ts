@@ -209,9 +209,13 @@ export class InvertedIndex {
     this.convNames.forEach((c, i) => this.convIds.set(c, i))
     this.termNames.forEach((t, i) => this.termIds.set(t, i))
     const roles = new Map<string, string>()
+    const tagObjects = new Map<Record<string, string>, Record<string, string>>()
     for (let n = 0; n < count; n++) {
       if (this.uris[n] === null) this.uris[n] = undefined
-      this.tags[n] = this.internTags(this.tags[n] ?? EMPTY_TAGS)
+      const t = this.tags[n] ?? EMPTY_TAGS
+      let it = tagObjects.get(t)
+      if (it === undefined) { it = this.internTags(t); tagObjects.set(t, it) }
+      this.tags[n] = it
       const r = this.roles[n]
       if (r === undefined || r === null) { this.roles[n] = undefined; continue }
       const s = roles.get(r) ?? r

@@ -42,6 +42,8 @@ class LocalSearchIndex implements SearchIndex {
   /** Docs added or removed through the log since the snapshot. */
   private logged = 0
   private snapshotting = false
+  /** The check of stored docs that follows a load (see verify). */
+  private verifying?: Promise<void>
 
   constructor (init: SearchIndexInit) {
     this.language = init.language ?? DEFAULT_LANGUAGE
@@ -281,6 +283,7 @@ class LocalSearchIndex implements SearchIndex {
 
   async loaded (): Promise<IndexStatus> {
     await this.loading
+    await this.verifying
     return this.status()
   }
 
@@ -351,18 +354,33 @@ class LocalSearchIndex implements SearchIndex {
       }
     }
     if (this.index.live !== info.count) { this.stale(`it holds ${this.index.live} docs, expected ${info.count}`); return }
-    // Every live doc must have its stored text (hits, get and around read it from level).
+    if (this.state === 'loading') this.state = 'ready'
+    // Searches answer now; writes wait (in the queue) until every doc's stored text is checked.
+    this.verifying = this.serial(async () => { await this.verify() }).catch((err: Error) => {
+      this.stale(`checking its stored docs failed: ${err.message}`)
+      this.onError(err)
+    })
+  }
+
+  /** Checks that every live doc has its stored doc (hits, get and around read it); stale when not. */
+  private async verify (): Promise<void> {
+    const s = this.store
+    const ix = this.index
+    if (s === undefined || this.state !== 'ready') return
     let stored = 0
     const keys = s.docs.keys()
     try {
       for (let batch = await keys.nextv(10 * LOAD_BATCH); batch.length > 0; batch = await keys.nextv(10 * LOAD_BATCH)) {
-        for (const k of batch as string[]) if (this.index.byCid.has(k)) stored++
+        for (const k of batch as string[]) if (ix.byCid.has(k)) stored++
       }
     } finally {
       await keys.close()
     }
-    if (stored !== info.count) { this.stale(`${info.count - stored} of its ${info.count} docs are missing in level`); return }
-    if (this.state === 'loading') this.state = 'ready'
+    if (this.index === ix && this.state === 'ready' && stored !== ix.live) {
+      const reason = `${ix.live - stored} of its ${ix.live} docs are missing in level`
+      this.stale(reason)
+      this.onError(new IndexStaleError(`the search index must be rebuilt: ${reason}`))
+    }
   }
 
   /** Writes a snapshot of the index and drops the log it covers (inside the write queue). */

@@ -36,8 +36,8 @@ async function state (ix: SearchIndex): Promise<unknown> {
   out.push(await ix.recent(4), await ix.around('c2', 2, 2), await ix.get('c3'), await ix.get('c7'), ix.status().docs)
   return out
 }
-const snap = (): ReturnType<typeof db.sublevel> => db.sublevel('search').sublevel('snap', { valueEncoding: 'view' })
-const meta = (): ReturnType<typeof db.sublevel> => db.sublevel('search').sublevel('meta', { valueEncoding: 'json' })
+const snap = () => db.sublevel('search').sublevel<string, Uint8Array>('snap', { valueEncoding: 'view' }) // eslint-disable-line @typescript-eslint/explicit-function-return-type
+const meta = () => db.sublevel('search').sublevel<string, unknown>('meta', { valueEncoding: 'json' }) // eslint-disable-line @typescript-eslint/explicit-function-return-type
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vivim-context-snap-'))

@@ -35,6 +35,7 @@ export const DEFAULT_RANKING: RankingParams = {
   prev: 0.4,
   session: 0.2,
   speaker: 1,
+  speakerInherited: 2,
   speakerText: 0.3,
   otherSpeaker: 0.2,
   prfDocs: 5,

@@ -120,7 +120,9 @@ export interface RankingParams {
   session: number
   /** Boost for docs whose speaker is named in the query. */
   speaker: number
-  /** Share of the speaker boost for speakers named after the first. */
+  /** Boost for what a turn inherits from its neighbours when its speaker is named in the query. */
+  speakerInherited: number
+  /** Share of the speaker boosts for speakers named after the first. */
   otherSpeaker: number
   /** Weight of a speaker's name as a plain query term (names mostly appear in the other speaker's turns). */
   speakerText: number

@@ -23,8 +23,8 @@ export class Ranker {
    * boost for docs whose speaker the query names, pseudo-relevance feedback (a second pass
    * with the best terms of the first pass's top docs), then, over the best candidates,
    * conversation-aware rescoring: a reply inherits a share of the turn before it (more when
-   * that turn asked a question), a turn a share of the one after it, and every turn a share of
-   * the best turn of its conversation. Returns up to `limit` [doc, score] pairs, best first.
+   * that turn asked a question), a turn a share of the one after it (boosted when its speaker is
+   * the one the query names), and every turn a share of the best turn of its conversation. Returns up to `limit` [doc, score] pairs, best first.
    */
   rank (query: Map<string, number>, filter: DocFilter, limit: number, boost?: (n: number) => number): Array<[number, number]> {
     const ix = this.index
@@ -58,7 +58,7 @@ export class Ranker {
       }
       if (p.prfWeight > 0 && p.prfDocs > 0 && p.prfTerms > 0) this.feedback(query, filter, speakers, poolSize)
       const pool = this.top(poolSize)
-      const rescored = this.conversational(pool, filter)
+      const rescored = this.conversational(pool, filter, speakers)
       return rescored.slice(0, limit)
     } finally {
       for (const n of this.touched) { this.scores[n] = 0; this.bonus[n] = 0; this.seen[n] = 0 }
@@ -190,7 +190,7 @@ export class Ranker {
   }
 
   /** Rescores a candidate pool with its conversations (replies, previous turns, sessions). */
-  private conversational (pool: Array<[number, number]>, filter: DocFilter): Array<[number, number]> {
+  private conversational (pool: Array<[number, number]>, filter: DocFilter, speakers: string[] = []): Array<[number, number]> {
     const ix = this.index
     const { next, nextQuestion, prev, session } = this.params
     if (next <= 0 && nextQuestion <= 0 && prev <= 0 && session <= 0) return pool
@@ -209,8 +209,15 @@ export class Ranker {
       if (c >= 0 && (bestConv.get(c) ?? 0) < s) bestConv.set(c, s)
     }
     const out: Array<[number, number]> = []
+    const { speakerInherited, otherSpeaker } = this.params
     for (const n of members) {
-      let s = scores[n] + bonus[n]
+      let inherited = bonus[n]
+      // What a turn inherits from its neighbours counts more when its speaker is the one the query names.
+      if (speakerInherited > 0 && speakers.length > 0 && inherited > 0) {
+        const i = ix.roles[n] === undefined ? -1 : speakers.indexOf(ix.roles[n] as string)
+        if (i >= 0) inherited *= 1 + (i === 0 ? speakerInherited : speakerInherited * otherSpeaker)
+      }
+      let s = scores[n] + inherited
       const c = ix.convs[n]
       if (session > 0 && c >= 0 && scores[n] > 0) s += session * (bestConv.get(c) ?? 0)
       out.push([n, s])

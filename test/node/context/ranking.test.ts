@@ -1,0 +1,37 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { createSearchIndex, type IndexedDoc, type RankingParams, type SearchIndex } from '../../../node/context/index.js'
+import { doc } from './_fixtures.js'
+
+const open: SearchIndex[] = []
+afterEach(async () => { for (const ix of open.splice(0)) await ix.close() })
+
+async function index (docs: IndexedDoc[], ranking?: Partial<RankingParams>): Promise<SearchIndex> {
+  const ix = createSearchIndex({ ranking })
+  open.push(ix)
+  await ix.open()
+  await ix.add(docs)
+  return ix
+}
+
+const t0 = Date.UTC(2024, 0, 1)
+const turn = (cid: string, role: string, text: string, conversation: string, i: number): IndexedDoc =>
+  doc(cid, text, { role, conversation, time: t0 + i * 1000 })
+
+// Ana's answer shares no word with the question; it follows Ben's question about the recipe.
+const docs = [
+  turn('a1', 'Ben', 'Which recipe did you like most?', 'chat-a', 0),
+  turn('a2', 'Ana', 'The lemon one, I am making it again this weekend.', 'chat-a', 1),
+  turn('a3', 'Ben', 'Sounds good.', 'chat-a', 2),
+  turn('b1', 'Ben', 'I found a recipe for soup.', 'chat-b', 3),
+  turn('b2', 'Cy', 'Soup again?', 'chat-b', 4)
+]
+
+describe('conversation-aware ranking', () => {
+  it('boosts what a turn inherits from its neighbours when the query names its speaker', async () => {
+    const query = 'What will Ana do with the recipe?'
+    const on = (await (await index(docs)).search(query)).map(h => h.cid)
+    const off = (await (await index(docs, { speakerInherited: 0 })).search(query)).map(h => h.cid)
+    expect(on.indexOf('a2')).toBeLessThan(on.indexOf('b1'))
+    expect(off.indexOf('a2')).toBeGreaterThan(off.indexOf('b1'))
+  })
+})

@@ -33,6 +33,7 @@ export const DEFAULT_RANKING: RankingParams = {
   next: 0.4,
   nextQuestion: 0.7,
   prev: 0.4,
+  twoAway: 0.2,
   session: 0.2,
   speaker: 1,
   speakerInherited: 2,

@@ -116,6 +116,8 @@ export interface RankingParams {
   nextQuestion: number
   /** Share passed to the previous turn. */
   prev: number
+  /** Share passed to the turns two away, either side. */
+  twoAway: number
   /** Share of the best score in a conversation added to its other matching turns. */
   session: number
   /** Boost for docs whose speaker is named in the query. */

@@ -23,8 +23,9 @@ export class Ranker {
    * boost for docs whose speaker the query names, pseudo-relevance feedback (a second pass
    * with the best terms of the first pass's top docs), then, over the best candidates,
    * conversation-aware rescoring: a reply inherits a share of the turn before it (more when
-   * that turn asked a question), a turn a share of the one after it (boosted when its speaker is
-   * the one the query names), and every turn a share of the best turn of its conversation. Returns up to `limit` [doc, score] pairs, best first.
+   * that turn asked a question), a turn a share of the one after it, turns two away a smaller
+   * share (inherited shares are boosted when the turn's speaker is the one the query names), and
+   * every matching turn a share of the best turn of its conversation. Returns up to `limit` [doc, score] pairs, best first.
    */
   rank (query: Map<string, number>, filter: DocFilter, limit: number, boost?: (n: number) => number): Array<[number, number]> {
     const ix = this.index
@@ -192,8 +193,8 @@ export class Ranker {
   /** Rescores a candidate pool with its conversations (replies, previous turns, sessions). */
   private conversational (pool: Array<[number, number]>, filter: DocFilter, speakers: string[] = []): Array<[number, number]> {
     const ix = this.index
-    const { next, nextQuestion, prev, session } = this.params
-    if (next <= 0 && nextQuestion <= 0 && prev <= 0 && session <= 0) return pool
+    const { next, nextQuestion, prev, session, twoAway } = this.params
+    if (next <= 0 && nextQuestion <= 0 && prev <= 0 && session <= 0 && twoAway <= 0) return pool
     const scores = this.scores
     const bonus = this.bonus
     const bestConv = new Map<number, number>()
@@ -205,6 +206,14 @@ export class Ranker {
       if (b >= 0 && bonus[b] < fwd && this.passes(b, filter)) { bonus[b] = fwd; members.add(b) }
       const back = s * prev
       if (a >= 0 && bonus[a] < back && this.passes(a, filter)) { bonus[a] = back; members.add(a) }
+      if (twoAway > 0) {
+        // Answers often come two turns later ("Can you share the recipe?" "Sure!" "I'll make it…").
+        const far = s * twoAway
+        const aa = a >= 0 ? ix.neighbours(a)[0] : -1
+        const bb = b >= 0 ? ix.neighbours(b)[1] : -1
+        if (aa >= 0 && bonus[aa] < far && this.passes(aa, filter)) { bonus[aa] = far; members.add(aa) }
+        if (bb >= 0 && bonus[bb] < far && this.passes(bb, filter)) { bonus[bb] = far; members.add(bb) }
+      }
       const c = ix.convs[n]
       if (c >= 0 && (bestConv.get(c) ?? 0) < s) bestConv.set(c, s)
     }

@@ -34,4 +34,16 @@ describe('conversation-aware ranking', () => {
     expect(on.indexOf('a2')).toBeLessThan(on.indexOf('b1'))
     expect(off.indexOf('a2')).toBeGreaterThan(off.indexOf('b1'))
   })
+
+  it('passes a share to turns two away (a question, a short reply, then the answer)', async () => {
+    const chat = [
+      turn('q1', 'Ana', 'Can you send me the recipe?', 'chat-c', 0),
+      turn('q2', 'Ben', 'Sure!', 'chat-c', 1),
+      turn('q3', 'Ana', 'Thanks, I will cook it tonight for my parents.', 'chat-c', 2),
+      turn('q4', 'Ben', 'Enjoy.', 'chat-c', 3)
+    ]
+    const query = 'What will Ana do with the recipe?'
+    expect((await (await index(chat)).search(query)).map(h => h.cid)).toContain('q3')
+    expect((await (await index(chat, { twoAway: 0 })).search(query)).map(h => h.cid)).not.toContain('q3')
+  })
 })

@@ -15,22 +15,31 @@ export interface CapsuleState {
   commits: number
 }
 
+/** Commits loaded at once during a walk: reads overlap instead of waiting one by one. */
+const WALK_PARALLELISM = 8
+
 /**
- * Walks every commit reachable from `heads` once, newest first by discovery order.
- * The walk is iterative so deep histories never overflow the stack.
+ * Walks every commit reachable from `heads` once, in discovery order. The walk is iterative
+ * (deep histories never overflow the stack) and loads up to WALK_PARALLELISM commits at a time.
  */
 export async function * ancestors (heads: Iterable<CID>, load: CommitLoader): AsyncGenerator<{ cid: CID, commit: Commit }> {
   const seen = new Set<string>()
   const stack: CID[] = []
   for (const h of heads) stack.push(h)
   while (stack.length > 0) {
-    const cid = stack.pop() as CID
-    const key = cid.toString()
-    if (seen.has(key)) continue
-    seen.add(key)
-    const commit = await load(cid)
-    yield { cid, commit }
-    for (const p of commit.parents) if (!seen.has(p.toString())) stack.push(p)
+    const wave: CID[] = []
+    while (stack.length > 0 && wave.length < WALK_PARALLELISM) {
+      const cid = stack.pop() as CID
+      const key = cid.toString()
+      if (seen.has(key)) continue
+      seen.add(key)
+      wave.push(cid)
+    }
+    const commits = await Promise.all(wave.map(async cid => await load(cid)))
+    for (let i = 0; i < wave.length; i++) {
+      yield { cid: wave[i], commit: commits[i] }
+      for (const p of commits[i].parents) if (!seen.has(p.toString())) stack.push(p)
+    }
   }
 }
 

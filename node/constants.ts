@@ -10,5 +10,8 @@ export const DEFAULT_BRANCH = 'main'
 /** Most frames one group commit takes from the queue. */
 export const MAX_GROUP_COMMIT = 50_000
 
-/** Decoded commits kept in memory (commits are immutable, so caching is always safe). */
-export const COMMIT_CACHE_SIZE = 10_000
+/**
+ * Decoded commits kept in memory (commits are immutable, so caching is always safe), bounded by
+ * the frame CIDs they list: a commit of 4,096 frames weighs far more than a merge.
+ */
+export const COMMIT_CACHE_FRAMES = 250_000

@@ -2,7 +2,7 @@ import { CID } from 'multiformats/cid'
 import { decodeCommit, decodeGenesis, type Commit, type CapsuleRules, type Genesis } from '../../dag/index.js'
 import { nativeVerifier } from '../signatures/index.js'
 import type { Store } from '../store/index.js'
-import { COMMIT_CACHE_SIZE, DEFAULT_BRANCH } from '../constants.js'
+import { COMMIT_CACHE_FRAMES, DEFAULT_BRANCH } from '../constants.js'
 import { BranchNotFoundError, CapsuleNotFoundError } from '../errors.js'
 
 /** A capsule's record as the `c` sublevel keeps it. */
@@ -24,6 +24,7 @@ export const refKey = (id: string, branch: string): string => `${id}/${branch}`
 export class Refs {
   readonly store: Store
   readonly #commits = new Map<string, Commit>()
+  #cachedFrames = 0
   readonly #heads = new Map<string, CID[]>()
   readonly #records = new Map<string, CapsuleRecord>()
   readonly #verify = nativeVerifier()
@@ -38,15 +39,22 @@ export class Refs {
     const hit = this.#commits.get(key)
     if (hit != null) return hit
     const commit = decodeCommit(cid, await this.store.getBlock(cid), this.#verify)
-    if (this.#commits.size >= COMMIT_CACHE_SIZE) this.#commits.delete(this.#commits.keys().next().value as string)
-    this.#commits.set(key, commit)
+    this.rememberCommit(cid, commit)
     return commit
   }
 
-  /** Remembers a commit this process just made (already signed and hashed). */
+  /** Remembers a commit (made here, or read and checked); the oldest go once the cache lists COMMIT_CACHE_FRAMES frames. */
   rememberCommit (cid: CID, commit: Commit): void {
-    if (this.#commits.size >= COMMIT_CACHE_SIZE) this.#commits.delete(this.#commits.keys().next().value as string)
-    this.#commits.set(cid.toString(), commit)
+    const key = cid.toString()
+    if (this.#commits.has(key)) return
+    const weight = (c: Commit): number => 1 + c.frames.length + c.removes.length
+    this.#commits.set(key, commit)
+    this.#cachedFrames += weight(commit)
+    for (const [k, c] of this.#commits) {
+      if (this.#cachedFrames <= COMMIT_CACHE_FRAMES || k === key) break
+      this.#commits.delete(k)
+      this.#cachedFrames -= weight(c)
+    }
   }
 
   async loadGenesis (id: string): Promise<Genesis> {

@@ -81,7 +81,7 @@ const REGEX_SAFE = /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Scri
 const LATIN_PUNCT = /^[\x00-\u024F\u2000-\u200A\u2010-\u2027\u2030-\u205E]*$/
 /** An extending mark after a joiner or `_` (ICU's word status differs there). */
 const MID_EXTEND = /[\p{Pc}:\u00B7\u2027.\u2018\u2019\u2024',;\u2044"][\p{M}\u00AD\u200C-\u200F\u2060\uFEFF\u{1F3FB}-\u{1F3FF}]/u
-const REGEX_UNSAFE = /[\u3000-\u30FF\uFF70\u2E80-\u2FFF\u0600-\u0605\u06DD\u070F\u08E2\u180E\u200B\u202A-\u202E\u2061-\u206F\uFFF9-\uFFFB\u{110BD}\u{E0000}-\u{E007F}]|[\p{Pc}:\u00B7\u0387\u055F\u05F4\u2027.\u2018\u2019\u2024',;\u037E\u0589\u060C\u060D\u066C\u07F8\u2044"][\p{M}\u00AD\u200C-\u200F\u2060\uFEFF\u{1F3FB}-\u{1F3FF}]|(?<!\p{Extended_Pictographic}[\p{M}\u{1F3FB}-\u{1F3FF}\u200C\u200E\u200F\u2060\uFEFF\u00AD]*)\u200D\p{Extended_Pictographic}/u
+const REGEX_UNSAFE = /[\u3000-\u30FF\uFF70\u2E80-\u2FFF\u0600-\u0605\u06DD\u070F\u08E2\u180E\u200B\u202A-\u202E\u2061-\u206F\uFFF9-\uFFFB\u{110BD}\u{E0000}-\u{E007F}]|[\p{Pc}:\u00B7\u0387\u055F\u05F4\u2027.\u2018\u2019\u2024',;\u037E\u0589\u060C\u060D\u066C\u07F8\u2044"][\p{M}\u00AD\u200C-\u200F\u2060\uFEFF\u{1F3FB}-\u{1F3FF}]|(?=\u200D\p{Extended_Pictographic})(?<!\p{Extended_Pictographic}[\p{M}\u{1F3FB}-\u{1F3FF}\u200C\u200E\u200F\u2060\uFEFF\u00AD]*)\u200D/u
 
 /**
  * Unicode-aware tokenizer: NFKC, case folding, diacritic folding (Latin, Greek and Cyrillic

@@ -13,8 +13,15 @@ import { toHit } from './_hit.js'
 import { fromStored, LAYOUT, logKey, openStore, putOps, readInfo, type IndexInfo, type LogEntry, type Store, type StoredDoc } from './_store.js'
 import { dropOtherSnapshots, readSnapshot, writeSnapshot } from './_snapshot.js'
 
-/** Docs written to the log since the last snapshot that trigger a new one (at least this, or a quarter of the index). */
+/**
+ * When a snapshot is written: once writes pause for SNAPSHOT_IDLE_MS with at least
+ * SNAPSHOT_MIN_DOCS docs logged since the last one, or during a long run of writes (a bulk
+ * import) once the log holds SNAPSHOT_BUSY_DOCS docs or half the index; and on close. Writing
+ * snapshots often during an import costs memory and time (each rewrites the whole index).
+ */
 const SNAPSHOT_MIN_DOCS = 20_000
+const SNAPSHOT_BUSY_DOCS = 100_000
+const SNAPSHOT_IDLE_MS = 1000
 import type { AddOptions, Embedder, IndexedDoc, IndexStatus, RankingParams, RebuildOptions, SearchHit, SearchIndex, SearchIndexInit, SearchOptions, StemLanguage } from './interface.js'
 
 class LocalSearchIndex implements SearchIndex {
@@ -42,6 +49,7 @@ class LocalSearchIndex implements SearchIndex {
   /** Docs added or removed through the log since the snapshot. */
   private logged = 0
   private snapshotting = false
+  private idle?: ReturnType<typeof setTimeout>
   /** The check of stored docs that follows a load (see verify). */
   private verifying?: Promise<void>
 
@@ -290,6 +298,8 @@ class LocalSearchIndex implements SearchIndex {
   async close (): Promise<void> {
     if (this.state === 'closed') return
     await this.loading
+    clearTimeout(this.idle)
+    this.idle = undefined
     await this.queue.catch(() => {})
     // The next open reads one snapshot instead of replaying the log.
     if (this.store !== undefined && this.state === 'ready' && this.logged > 0) {
@@ -401,7 +411,16 @@ class LocalSearchIndex implements SearchIndex {
   /** Schedules a snapshot once the log holds enough docs (never awaited by the write that triggers it). */
   private maybeSnapshot (): void {
     if (this.store === undefined || this.snapshotting) return
-    if (this.logged < Math.max(SNAPSHOT_MIN_DOCS, this.index.live / 4)) return
+    clearTimeout(this.idle)
+    this.idle = undefined
+    if (this.logged >= Math.max(SNAPSHOT_BUSY_DOCS, this.index.live / 2)) this.startSnapshot()
+    else if (this.logged >= SNAPSHOT_MIN_DOCS) {
+      this.idle = setTimeout(() => { this.idle = undefined; if (this.state === 'ready' && !this.snapshotting) this.startSnapshot() }, SNAPSHOT_IDLE_MS)
+      this.idle.unref?.()
+    }
+  }
+
+  private startSnapshot (): void {
     this.snapshotting = true
     this.serial(async () => {
       try {

@@ -124,6 +124,8 @@ export interface RankingParams {
   speaker: number
   /** Boost for what a turn inherits from its neighbours when its speaker is named in the query. */
   speakerInherited: number
+  /** Multiplier of what a turn inherits when the query names speakers, but not the turn's. */
+  unnamedInherited: number
   /** Share of the speaker boosts for speakers named after the first. */
   otherSpeaker: number
   /** Weight of a speaker's name as a plain query term (names mostly appear in the other speaker's turns). */

@@ -218,13 +218,15 @@ export class Ranker {
       if (c >= 0 && (bestConv.get(c) ?? 0) < s) bestConv.set(c, s)
     }
     const out: Array<[number, number]> = []
-    const { speakerInherited, otherSpeaker } = this.params
+    const { speakerInherited, otherSpeaker, unnamedInherited } = this.params
     for (const n of members) {
       let inherited = bonus[n]
-      // What a turn inherits from its neighbours counts more when its speaker is the one the query names.
-      if (speakerInherited > 0 && speakers.length > 0 && inherited > 0) {
+      // What a turn inherits from its neighbours counts more when its speaker is the one the query
+      // names, and less when the query names speakers but not its own.
+      if (speakers.length > 0 && inherited > 0) {
         const i = ix.roles[n] === undefined ? -1 : speakers.indexOf(ix.roles[n] as string)
         if (i >= 0) inherited *= 1 + (i === 0 ? speakerInherited : speakerInherited * otherSpeaker)
+        else if (ix.roles[n] !== undefined) inherited *= unnamedInherited
       }
       let s = scores[n] + inherited
       const c = ix.convs[n]

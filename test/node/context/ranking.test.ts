@@ -46,4 +46,19 @@ describe('conversation-aware ranking', () => {
     expect((await (await index(chat)).search(query)).map(h => h.cid)).toContain('q3')
     expect((await (await index(chat, { twoAway: 0 })).search(query)).map(h => h.cid)).not.toContain('q3')
   })
+
+  it('lowers what a turn inherits when the query names speakers but not its own', async () => {
+    const chat = [
+      turn('s1', 'Ana', 'I finally finished my pottery bowl.', 'chat-d', 0),
+      turn('s2', 'Ben', 'Wow, that looks great!', 'chat-d', 1)
+    ]
+    const ratio = async (unnamedInherited: number): Promise<number> => {
+      const hits = await (await index(chat, { unnamedInherited })).search('What did Ana make in pottery?')
+      const score = (cid: string): number => hits.find(h => h.cid === cid)?.score ?? 0
+      return score('s2') / score('s1')
+    }
+    const full = await ratio(1)
+    expect(full).toBeGreaterThan(0)
+    expect(await ratio(0.5)).toBeCloseTo(full / 2, 6)
+  })
 })

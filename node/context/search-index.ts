@@ -12,6 +12,7 @@ import { embedDocs } from './_embed.js'
 import { toHit } from './_hit.js'
 import { fromStored, LAYOUT, logKey, openStore, putOps, readInfo, type IndexInfo, type LogEntry, type Store, type StoredDoc } from './_store.js'
 import { dropOtherSnapshots, readSnapshot, writeSnapshot } from './_snapshot.js'
+import type { AddOptions, Embedder, IndexedDoc, IndexStatus, RankingParams, RebuildOptions, SearchHit, SearchIndex, SearchIndexInit, SearchOptions, StemLanguage } from './interface.js'
 
 /**
  * When a snapshot is written: once writes pause for SNAPSHOT_IDLE_MS with at least
@@ -22,7 +23,6 @@ import { dropOtherSnapshots, readSnapshot, writeSnapshot } from './_snapshot.js'
 const SNAPSHOT_MIN_DOCS = 20_000
 const SNAPSHOT_BUSY_DOCS = 100_000
 const SNAPSHOT_IDLE_MS = 1000
-import type { AddOptions, Embedder, IndexedDoc, IndexStatus, RankingParams, RebuildOptions, SearchHit, SearchIndex, SearchIndexInit, SearchOptions, StemLanguage } from './interface.js'
 
 class LocalSearchIndex implements SearchIndex {
   private readonly language: StemLanguage
@@ -194,10 +194,8 @@ class LocalSearchIndex implements SearchIndex {
         delete this.info.building
         delete this.info.snap
         if (this.info.mark === undefined) delete this.info.mark
-        if (this.store !== undefined) {
-          await this.store.meta.put('info', this.info)
-          await this.snapshot()
-        }
+        // meta/info (still `building` on disk) is written with the snapshot, in one step.
+        if (this.store !== undefined) await this.snapshot()
         this.state = 'ready'
       } catch (err) {
         this.stale(`the last rebuild failed: ${(err as Error).message}`)

@@ -37,7 +37,7 @@ export const DEFAULT_RANKING: RankingParams = {
   session: 0.2,
   speaker: 1,
   speakerInherited: 2,
-  unnamedInherited: 0.5,
+  unnamedInherited: 1,
   speakerText: 0.3,
   otherSpeaker: 0.2,
   prfDocs: 5,

@@ -230,6 +230,14 @@ describe('snapshot of the in-memory index', () => {
     a.add(doc('q1', 'Where did Ana take Biscuit?', { conversation: 'chat-1', role: 'Ben', time: Date.UTC(2023, 4, 1, 12, 5) }))
     a.add(doc('c5', 'Birthday party moved to Friday 🎉', { capsule: 'cap-b', tags: { topic: 'party' } }))
     a.remove('c3')
+    // The forward index gives back each doc's analysed terms (pseudo-relevance feedback reads them).
+    for (const d of corpus().filter(d => d.cid !== 'c3' && d.cid !== 'c5')) {
+      const want = a.analyze(d)
+      const got = a.terms[a.byCid.get(d.cid) as number]
+      const pairs = (t: { terms: string[], tfs: number[] }): string[] => t.terms.map((x, i) => `${x}:${t.tfs[i]}`).sort()
+      expect(got && pairs(got)).toEqual(pairs(want))
+      expect(got?.length).toBe(want.length)
+    }
     const store = openStore(db.sublevel('raw') as never)
     await writeSnapshot(store, a, 7)
     const b = new InvertedIndex(tokenizer)

@@ -14,4 +14,4 @@ export const MAX_GROUP_COMMIT = 50_000
  * Decoded commits kept in memory (commits are immutable, so caching is always safe), bounded by
  * the frame CIDs they list: a commit of 4,096 frames weighs far more than a merge.
  */
-export const COMMIT_CACHE_FRAMES = 250_000
+export const COMMIT_CACHE_FRAMES = 32_768

@@ -50,10 +50,9 @@ export class NodeSearch {
     if (!this.#enabled) { await this.#store.subs.q.clear(); return }
     await this.index.open()
     this.#ready = (async () => {
-      // Wait for the background load to settle before reading its status.
-      while (this.index.status().state === 'loading') await new Promise(resolve => setTimeout(resolve, 5))
+      // The background load and its consistency check settle before the status is read.
+      const st = await this.index.loaded()
       const seq = await this.#store.seq()
-      const st = this.index.status()
       const mark = st.mark != null && /^\d+$/.test(st.mark) ? Number(st.mark) : Number.NaN
       if (st.state === 'stale' || Number.isNaN(mark) || mark > seq || (mark < seq && !(await this.#catchUp(mark, seq)))) await this.reindex()
       // The journal up to the index's mark is no longer needed.

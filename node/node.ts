@@ -92,10 +92,16 @@ export class VivimNode {
     const { key } = await loadOrCreateIdentity(home, { passphrase: init.passphrase })
     const store = new Store(home)
     await store.open()
-    const node = new VivimNode(home, key, store, init.now ?? Date.now, init.search ?? true)
-    for (const rec of await node.#capsules.refs.records()) if (rec.rules?.expires != null) node.#expiry.set(rec.id, rec.rules.expires)
-    await node.#search.open()
-    return node
+    try {
+      const node = new VivimNode(home, key, store, init.now ?? Date.now, init.search ?? true)
+      for (const rec of await node.#capsules.refs.records()) if (rec.rules?.expires != null) node.#expiry.set(rec.id, rec.rules.expires)
+      await node.#search.open()
+      return node
+    } catch (err) {
+      // A node that failed to open must not keep the home locked.
+      await store.close().catch(() => {})
+      throw err
+    }
   }
 
   #check (): void { if (this.#stopped) throw new NodeStoppedError() }

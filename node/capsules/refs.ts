@@ -27,6 +27,8 @@ export class Refs {
   #cachedFrames = 0
   readonly #heads = new Map<string, CID[]>()
   readonly #records = new Map<string, CapsuleRecord>()
+  /** True once `#records` holds every record in the store. */
+  #allRecords = false
   readonly #verify = nativeVerifier()
 
   constructor (store: Store) {
@@ -89,10 +91,16 @@ export class Refs {
 
   rememberRecord (rec: CapsuleRecord): void { this.#records.set(rec.id, rec) }
 
+  /**
+   * Every capsule record. Read from the store once, then served from memory: every write of a
+   * record goes through `rememberRecord` (and every search asks for the list).
+   */
   async records (): Promise<CapsuleRecord[]> {
-    const out: CapsuleRecord[] = []
-    for await (const [, rec] of this.store.subs.c.iterator()) out.push(rec)
-    return out
+    if (!this.#allRecords) {
+      for await (const [, rec] of this.store.subs.c.iterator()) if (!this.#records.has(rec.id)) this.#records.set(rec.id, rec)
+      this.#allRecords = true
+    }
+    return [...this.#records.values()]
   }
 
   /** Head commits of a branch; `[]` for a capsule with no commit yet. @throws {BranchNotFoundError} */

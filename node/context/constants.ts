@@ -23,11 +23,21 @@ export const LOAD_BATCH = 1000
 /** Yield to the event loop every this many ms during long CPU work. */
 export const ASYNC_TICK_MS = 10
 
+/** Ranking parameters not (yet) in `RankingParams`; settable the same way through `ranking`. */
+export interface ExtraRanking {
+  /**
+   * Boost for turns holding a time word ("yesterday", "last week", "2022") when the query asks
+   * when ("When…", "How long…", "What year…"): 82% of the evidence turns of LoCoMo's temporal
+   * questions hold one, against 19% of all turns.
+   */
+  when: number
+}
+
 /**
  * Ranking defaults, tuned on LoCoMo's development split only
  * (test/bench/retrieval.bench.ts prints the effect of each).
  */
-export const DEFAULT_RANKING: RankingParams = {
+export const DEFAULT_RANKING: RankingParams & ExtraRanking = {
   k1: 0.9,
   b: 0.4,
   next: 0.4,
@@ -45,7 +55,8 @@ export const DEFAULT_RANKING: RankingParams = {
   prfWeight: 0.3,
   hyponyms: 0.3,
   time: 2,
-  rrfK: 60
+  rrfK: 60,
+  when: 0.6
 }
 
 /** What natural-language time in a query does by default. */

@@ -34,3 +34,8 @@ export function englishHyponyms (term: string): readonly string[] {
   split.set(term, out)
   return out
 }
+
+/** Whether an English query asks when something happened ("When did…", "How long…", "What year…"). */
+export function asksWhen (query: string): boolean {
+  return /^\W*(?:when|how long|since when|what (?:year|month|date|day|time)|which (?:year|month|day))\b/i.test(query)
+}

@@ -1,6 +1,17 @@
 import type { InvertedIndex } from './inverted-index.js'
 import type { RankingParams } from './interface.js'
 import type { DocFilter } from './filter.js'
+import { DEFAULT_RANKING, type ExtraRanking } from './constants.js'
+
+/**
+ * English words that say when something happened or will (answers to "When…?" questions hold one
+ * far more often than other turns); "may" and "march" are left out (mostly verbs).
+ */
+const TIME_WORDS = `yesterday today tonight tomorrow ago last next recent recently lately earlier later soon week weekend
+month year morning afternoon evening night monday tuesday wednesday thursday friday saturday sunday january february april
+june july august september october november december`.split(/\s+/)
+/** Years and days of the month as terms ("2022", "15th"). */
+const TIME_NUMBER = /^(?:1[89]\d\d|20\d\d|\d{1,2}(?:st|nd|rd|th))$/
 
 /** Candidates kept for conversation-aware rescoring, per hit asked for (at least `MIN_POOL`). */
 const POOL_PER_HIT = 3
@@ -27,7 +38,7 @@ export class Ranker {
    * share (inherited shares are boosted when the turn's speaker is the one the query names), and
    * every matching turn a share of the best turn of its conversation. Returns up to `limit` [doc, score] pairs, best first.
    */
-  rank (query: Map<string, number>, filter: DocFilter, limit: number, boost?: (n: number) => number): Array<[number, number]> {
+  rank (query: Map<string, number>, filter: DocFilter, limit: number, boost?: (n: number) => number, asksWhen = false): Array<[number, number]> {
     const ix = this.index
     const p = this.params
     if (p.hyponyms > 0) query = this.withHyponyms(query)
@@ -59,7 +70,7 @@ export class Ranker {
       }
       if (p.prfWeight > 0 && p.prfDocs > 0 && p.prfTerms > 0) this.feedback(query, filter, speakers, poolSize)
       const pool = this.top(poolSize)
-      const rescored = this.conversational(pool, filter, speakers)
+      const rescored = this.conversational(pool, filter, speakers, asksWhen)
       return rescored.slice(0, limit)
     } finally {
       for (const n of this.touched) { this.scores[n] = 0; this.bonus[n] = 0; this.seen[n] = 0 }
@@ -191,7 +202,7 @@ export class Ranker {
   }
 
   /** Rescores a candidate pool with its conversations (replies, previous turns, sessions). */
-  private conversational (pool: Array<[number, number]>, filter: DocFilter, speakers: string[] = []): Array<[number, number]> {
+  private conversational (pool: Array<[number, number]>, filter: DocFilter, speakers: string[] = [], asksWhen = false): Array<[number, number]> {
     const ix = this.index
     const { next, nextQuestion, prev, session, twoAway } = this.params
     if (next <= 0 && nextQuestion <= 0 && prev <= 0 && session <= 0 && twoAway <= 0) return pool
@@ -218,6 +229,7 @@ export class Ranker {
       if (c >= 0 && (bestConv.get(c) ?? 0) < s) bestConv.set(c, s)
     }
     const out: Array<[number, number]> = []
+    const when = asksWhen ? (this.params as Partial<ExtraRanking>).when ?? DEFAULT_RANKING.when : 0
     const { speakerInherited, otherSpeaker, unnamedInherited } = this.params
     for (const n of members) {
       let inherited = bonus[n]
@@ -231,9 +243,42 @@ export class Ranker {
       let s = scores[n] + inherited
       const c = ix.convs[n]
       if (session > 0 && c >= 0 && scores[n] > 0) s += session * (bestConv.get(c) ?? 0)
+      if (when > 0 && this.dated(n)) s *= 1 + when
       out.push([n, s])
     }
     return out.sort((a, b) => b[1] - a[1] || a[0] - b[0])
+  }
+
+  /** Per term id: 0 not yet read, 1 a time word, 2 not. */
+  private timeTerms = new Uint8Array(0)
+
+  /** Whether doc n says when something happens (a time word: "yesterday", "last week", "2022", "the 15th"). */
+  private dated (n: number): boolean {
+    const ix = this.index
+    if (this.timeTerms.length < ix.termNames.length) {
+      const t = new Uint8Array(Math.max(ix.termNames.length, this.timeTerms.length * 2, 1024))
+      t.set(this.timeTerms)
+      this.timeTerms = t
+    }
+    let found = false
+    ix.forEachTerm(n, id => {
+      if (found) return
+      let f = this.timeTerms[id]
+      if (f === 0) { f = this.timeWords().has(ix.termNames[id]) || TIME_NUMBER.test(ix.termNames[id]) ? 1 : 2; this.timeTerms[id] = f }
+      if (f === 1) found = true
+    })
+    return found
+  }
+
+  private times?: Set<string>
+
+  /** The index's terms of TIME_WORDS. */
+  private timeWords (): Set<string> {
+    if (this.times === undefined) {
+      this.times = new Set()
+      for (const w of TIME_WORDS) { const t = this.index.tokenizer.term(w); if (t !== undefined) this.times.add(t) }
+    }
+    return this.times
   }
 
   /** The best `limit` scored docs (a bounded min-heap over the touched docs). */

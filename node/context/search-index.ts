@@ -5,6 +5,7 @@ import { InvertedIndex, type DocTerms } from './inverted-index.js'
 import { parseQueryTime, timeBoost } from './query-time.js'
 import { checkAbort, checkDoc, tick } from './_checks.js'
 import { Ranker } from './ranker.js'
+import { asksWhen } from './expansion.js'
 import { makeSnippet } from './snippet.js'
 import { createTokenizer, type Tokenizer } from './tokenizer.js'
 import { bytesToVector, reciprocalRankFusion, VectorStore } from './vectors.js'
@@ -235,7 +236,7 @@ class LocalSearchIndex implements SearchIndex {
       ranked = this.newest(filter, topK)
     } else {
       const depth = this.vectors !== undefined && options.vectors !== false ? Math.max(topK * 4, 100) : topK
-      ranked = this.ranker.rank(terms, filter, depth, boost)
+      ranked = this.ranker.rank(terms, filter, depth, boost, this.language === 'english' && asksWhen(query))
       if (this.vectors !== undefined && this.embedder !== undefined && options.vectors !== false && this.vectors.size > 0) {
         try {
           const [qv] = await this.embedder.embed([text], { signal: options.signal, purpose: 'query' })

@@ -17,12 +17,20 @@ const ks = [5, 10]
 const sums: Record<string, number[]> = {}
 const counts: Record<string, number> = {}
 const ms: number[] = []
+const misses = args.includes('--misses')
+const textOf = new Map(docs.map(d => [d.cid, `${d.role ?? ''}: ${d.text}`]))
 const run = async (q: typeof questions[number]): Promise<string[]> => (await ix.search(q.question, { topK: 10, capsule: q.sample, now: new Date(ends.get(q.sample) as number), timeZone: 'UTC' })).map(h => h.cid)
 for (const q of questions) await run(q)
 for (const q of questions) { const t = performance.now(); await run(q); ms.push(performance.now() - t) }
 for (const q of questions) {
   if (q.category === 5) continue
   const ranked = (await ix.search(q.question, { topK: 10, capsule: q.sample, now: new Date(ends.get(q.sample) as number), timeZone: 'UTC' })).map(h => h.cid)
+  if (misses && q.evidence.some(e => !ranked.includes(e))) {
+    const deep = (await ix.search(q.question, { topK: 200, capsule: q.sample, now: new Date(ends.get(q.sample) as number), timeZone: 'UTC' })).map(h => h.cid)
+    console.log(`\n[${q.category}] ${q.question}`)
+    for (const e of q.evidence) console.log(`  ${deep.indexOf(e) < 0 ? '  -' : String(deep.indexOf(e) + 1).padStart(3)} ${e} ${(textOf.get(e) ?? '').slice(0, 160)}`)
+    for (const c of ranked.slice(0, 3)) console.log(`   top ${c} ${(textOf.get(c) ?? '').slice(0, 120)}`)
+  }
   for (const g of [String(q.category), '1-4']) {
     sums[g] ??= [0, 0]; counts[g] = (counts[g] ?? 0) + 1
     ks.forEach((k, i) => { const top = new Set(ranked.slice(0, k)); sums[g][i] += q.evidence.filter(e => top.has(e)).length / q.evidence.length })

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createSearchIndex, type IndexedDoc, type RankingParams, type SearchIndex } from '../../../node/context/index.js'
+import { asksWhen } from '../../../node/context/expansion.js'
 import { doc } from './_fixtures.js'
 
 const open: SearchIndex[] = []
@@ -60,5 +61,28 @@ describe('conversation-aware ranking', () => {
     const full = await ratio(1)
     expect(full).toBeGreaterThan(0)
     expect(await ratio(0.5)).toBeCloseTo(full / 2, 6)
+  })
+
+  it('ranks a turn that says when above an equal match that does not, for a "When…" question', async () => {
+    // The same match and length; only c1 says when. Without the boost, ties go by doc number.
+    const chat = [
+      turn('c0', 'Ana', 'The concert with my sister was wonderful.', 'chat-e', 0),
+      turn('c1', 'Ana', 'The concert with my sister was yesterday.', 'chat-f', 1)
+    ]
+    const ranked = async (query: string, when?: number): Promise<string[]> =>
+      (await (await index(chat, when === undefined ? undefined : { when } as Partial<RankingParams>)).search(query)).map(h => h.cid)
+    expect(await ranked('When did Ana go to the concert with her sister?')).toEqual(['c1', 'c0'])
+    expect(await ranked('When did Ana go to the concert with her sister?', 0)).toEqual(['c0', 'c1'])
+    expect(await ranked('Who did Ana go to the concert with?')).toEqual(['c0', 'c1'])
+  })
+})
+
+describe('asksWhen', () => {
+  it('reads English questions about time', () => {
+    expect(asksWhen('When did Ana move?')).toBe(true)
+    expect(asksWhen('How long has Nate had his turtles?')).toBe(true)
+    expect(asksWhen('What year did Audrey adopt her dogs?')).toBe(true)
+    expect(asksWhen('What did Ana say when she moved?')).toBe(false)
+    expect(asksWhen('Whenever possible?')).toBe(false)
   })
 })

@@ -31,6 +31,12 @@ export interface ExtraRanking {
    * questions hold one, against 19% of all turns.
    */
   when: number
+  /**
+   * Share of the top turn's score added to every candidate turn, scaled by its conversation's
+   * BM25 score (the conversation's turns read as one document) over the best conversation's:
+   * the passage-plus-document evidence of passage retrieval (Callan 1994). Replaces `session`.
+   */
+  sessionDoc: number
 }
 
 /**
@@ -44,7 +50,7 @@ export const DEFAULT_RANKING: RankingParams & ExtraRanking = {
   nextQuestion: 0.7,
   prev: 0.4,
   twoAway: 0.2,
-  session: 0.2,
+  session: 0,
   speaker: 1,
   speakerInherited: 2,
   unnamedInherited: 1,
@@ -56,7 +62,8 @@ export const DEFAULT_RANKING: RankingParams & ExtraRanking = {
   hyponyms: 0.3,
   time: 2,
   rrfK: 60,
-  when: 0.6
+  when: 0.6,
+  sessionDoc: 0.4
 }
 
 /** What natural-language time in a query does by default. */

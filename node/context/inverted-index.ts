@@ -45,6 +45,12 @@ export class InvertedIndex {
   convNames: string[] = []
   /** Per conversation number: its doc numbers ordered by (time, doc number). */
   convDocs: number[][] = []
+  /** Per conversation number: the summed length of its live docs (a conversation's BM25 length). */
+  convLengths: number[] = []
+  /** Conversations with at least one live doc. */
+  liveConvs = 0
+  /** Summed length of the live docs that belong to a conversation. */
+  convTotalLength = 0
   /** Role terms present in the index, with how many live docs carry each. */
   readonly roleTerms = new Map<string, number>()
   /** Term dictionary (term → id) and its inverse. */
@@ -126,7 +132,11 @@ export class InvertedIndex {
       p.push(n, dt.tfs[i])
     }
     this.encodeTerms(n, ids, dt.tfs)
-    if (this.convs[n] >= 0) this.placeInConversation(this.convs[n], n)
+    if (this.convs[n] >= 0) {
+      this.placeInConversation(this.convs[n], n)
+      this.convLengths[this.convs[n]] = (this.convLengths[this.convs[n]] ?? 0) + dt.length
+      this.convTotalLength += dt.length
+    }
     this.live++
     this.totalLength += dt.length
     return n
@@ -152,6 +162,9 @@ export class InvertedIndex {
       const list = this.convDocs[conv]
       const i = this.position(list, n)
       if (i >= 0) list.splice(i, 1)
+      if (list.length === 0) this.liveConvs--
+      this.convLengths[conv] -= this.lengths[n]
+      this.convTotalLength -= this.lengths[n]
     }
     this.live--
     this.totalLength -= this.lengths[n]
@@ -229,6 +242,14 @@ export class InvertedIndex {
       this.byCid.set(this.cids[n], n)
       if (this.convs[n] >= 0) this.convDocs[this.convs[n]].push(n)
     }
+    this.convLengths = this.convNames.map(() => 0)
+    this.convTotalLength = 0
+    this.liveConvs = 0
+    this.convDocs.forEach((list, c) => {
+      for (const m of list) this.convLengths[c] += this.lengths[m]
+      this.convTotalLength += this.convLengths[c]
+      if (list.length > 0) this.liveConvs++
+    })
     for (const list of this.convDocs) list.sort((a, b) => this.times[a] - this.times[b] || a - b)
     this.dead = count - live
   }
@@ -311,6 +332,7 @@ export class InvertedIndex {
   private placeInConversation (conv: number, n: number): void {
     let list = this.convDocs[conv]
     if (list === undefined) { list = []; this.convDocs[conv] = list }
+    if (list.length === 0) this.liveConvs++
     let i = list.length
     const t = this.times[n]
     while (i > 0 && this.times[list[i - 1]] > t) i--

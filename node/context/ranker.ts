@@ -13,6 +13,10 @@ june july august september october november december`.split(/\s+/)
 /** Years and days of the month as terms ("2022", "15th"). */
 const TIME_NUMBER = /^(?:1[89]\d\d|20\d\d|\d{1,2}(?:st|nd|rd|th))$/
 
+/** BM25 parameters of conversations read as one document (standard values; long documents). */
+const SESSION_K1 = 1.2
+const SESSION_B = 0.75
+
 /** Candidates kept for conversation-aware rescoring, per hit asked for (at least `MIN_POOL`). */
 const POOL_PER_HIT = 3
 const MIN_POOL = 100
@@ -25,6 +29,14 @@ export class Ranker {
   private seen = new Uint8Array(0)
   private touched: number[] = []
   private best = 0
+  /** Per conversation: its BM25 score as one document (see accumulate), and the term being read's frequency in it. */
+  private convScores = new Float64Array(0)
+  private convTf = new Float64Array(0)
+  /** Per conversation: the last term (stamp) that counted it, for df and for tf. */
+  private dfStamp = new Uint32Array(0)
+  private tfStamp = new Uint32Array(0)
+  private stamp = 0
+  private convsTouched: number[] = []
 
   constructor (private readonly index: InvertedIndex, private readonly params: RankingParams) {}
 
@@ -43,6 +55,7 @@ export class Ranker {
     const p = this.params
     if (p.hyponyms > 0) query = this.withHyponyms(query)
     this.ensure(ix.size)
+    this.ensureConvs(ix.convNames.length)
     this.best = 0
     const speakers: string[] = []
     for (const t of query.keys()) if (ix.roleTerms.has(t)) speakers.push(t)
@@ -55,9 +68,10 @@ export class Ranker {
       const bounds = order.map(([t, w]) => this.upperBound(t, w))
       let remaining = bounds.reduce((a, b) => a + b, 0)
       let restricted = false
+      const sessions = (p as Partial<ExtraRanking>).sessionDoc ?? DEFAULT_RANKING.sessionDoc
       order.forEach(([t, w], i) => {
         if (!restricted && this.touched.length >= poolSize && remaining < this.best && remaining < this.threshold(poolSize)) restricted = true
-        this.accumulate(t, w, filter, restricted)
+        this.accumulate(t, w, filter, restricted, sessions > 0)
         remaining -= bounds[i]
       })
       if (boost !== undefined) for (const n of this.touched) this.scores[n] *= boost(n)
@@ -75,6 +89,8 @@ export class Ranker {
     } finally {
       for (const n of this.touched) { this.scores[n] = 0; this.bonus[n] = 0; this.seen[n] = 0 }
       this.touched.length = 0
+      for (const c of this.convsTouched) this.convScores[c] = 0
+      this.convsTouched.length = 0
     }
   }
 
@@ -104,6 +120,15 @@ export class Ranker {
     this.seen = new Uint8Array(cap)
   }
 
+  private ensureConvs (size: number): void {
+    if (this.convScores.length >= size) return
+    const cap = Math.max(size, this.convScores.length * 2, 64)
+    this.convScores = new Float64Array(cap)
+    this.convTf = new Float64Array(cap)
+    this.dfStamp = new Uint32Array(cap)
+    this.tfStamp = new Uint32Array(cap)
+  }
+
   private idf (df: number): number {
     const n = this.index.live
     return Math.log(1 + (n - df + 0.5) / (df + 0.5))
@@ -131,7 +156,13 @@ export class Ranker {
     return t.length < k ? 0 : t[t.length - 1][1]
   }
 
-  private accumulate (term: string, weight: number, filter: DocFilter, restricted = false): void {
+  /**
+   * Adds a term's BM25 share to the docs holding it. With `sessions` (and a full pass over its
+   * postings), also to each conversation as one document (its turns' text together): the term's
+   * frequency in the conversation's passing docs, its length, and the share of all conversations
+   * holding the term.
+   */
+  private accumulate (term: string, weight: number, filter: DocFilter, restricted = false, sessions = false): void {
     const post = this.index.postings.get(term)
     if (post === undefined || post.df <= 0 || weight <= 0) return
     const idf = this.idf(post.df) * weight
@@ -159,6 +190,38 @@ export class Ranker {
       return
     }
     let best = this.best
+    if (!restricted && sessions) {
+      const ix = this.index
+      const convs = ix.convs
+      const alive = ix.alive
+      const stamp = ++this.stamp
+      const { dfStamp, tfStamp, convTf } = this
+      const found: number[] = []
+      let df = 0
+      for (let i = 0; i < post.length; i++) {
+        const n = docs[i]
+        const c = convs[n]
+        if (c >= 0 && dfStamp[c] !== stamp && alive[n] === 1) { dfStamp[c] = stamp; df++ }
+        if (seen[n] === 2 || (seen[n] === 0 && !this.passes(n, filter))) continue
+        const tf = tfs[i]
+        const s = scores[n] += idf * tf * (k1 + 1) / (tf + k1 * (1 - b) + norm * b * lengths[n])
+        if (s > best) best = s
+        if (c >= 0) {
+          if (tfStamp[c] !== stamp) { tfStamp[c] = stamp; convTf[c] = 0; found.push(c) }
+          convTf[c] += tf
+        }
+      }
+      const nc = Math.max(ix.liveConvs, df)
+      const cidf = Math.log(1 + (nc - df + 0.5) / (df + 0.5)) * weight
+      const cnorm = SESSION_K1 * SESSION_B / (ix.convTotalLength / Math.max(1, ix.liveConvs))
+      for (const c of found) {
+        const tf = convTf[c]
+        if (this.convScores[c] === 0) this.convsTouched.push(c)
+        this.convScores[c] += cidf * tf * (SESSION_K1 + 1) / (tf + SESSION_K1 * (1 - SESSION_B) + cnorm * ix.convLengths[c])
+      }
+      this.best = best
+      return
+    }
     for (let i = 0; i < post.length; i++) {
       const n = docs[i]
       if (seen[n] === 2 || (seen[n] === 0 && (restricted || !this.passes(n, filter)))) continue
@@ -205,7 +268,8 @@ export class Ranker {
   private conversational (pool: Array<[number, number]>, filter: DocFilter, speakers: string[] = [], asksWhen = false): Array<[number, number]> {
     const ix = this.index
     const { next, nextQuestion, prev, session, twoAway } = this.params
-    if (next <= 0 && nextQuestion <= 0 && prev <= 0 && session <= 0 && twoAway <= 0) return pool
+    const sessionDoc = (this.params as Partial<ExtraRanking>).sessionDoc ?? DEFAULT_RANKING.sessionDoc
+    if (next <= 0 && nextQuestion <= 0 && prev <= 0 && session <= 0 && twoAway <= 0 && sessionDoc <= 0) return pool
     const scores = this.scores
     const bonus = this.bonus
     const bestConv = new Map<number, number>()
@@ -229,6 +293,11 @@ export class Ranker {
       if (c >= 0 && (bestConv.get(c) ?? 0) < s) bestConv.set(c, s)
     }
     const out: Array<[number, number]> = []
+    // Conversations as documents: each turn gets a share of the top turn's score, as its
+    // conversation's score is to the best conversation's.
+    let bestConvScore = 0
+    for (const c of this.convsTouched) if (this.convScores[c] > bestConvScore) bestConvScore = this.convScores[c]
+    const convShare = bestConvScore > 0 && pool.length > 0 ? sessionDoc * pool[0][1] / bestConvScore : 0
     const when = asksWhen ? (this.params as Partial<ExtraRanking>).when ?? DEFAULT_RANKING.when : 0
     const { speakerInherited, otherSpeaker, unnamedInherited } = this.params
     for (const n of members) {
@@ -243,6 +312,7 @@ export class Ranker {
       let s = scores[n] + inherited
       const c = ix.convs[n]
       if (session > 0 && c >= 0 && scores[n] > 0) s += session * (bestConv.get(c) ?? 0)
+      if (convShare > 0 && c >= 0) s += convShare * this.convScores[c]
       if (when > 0 && this.dated(n)) s *= 1 + when
       out.push([n, s])
     }

@@ -54,7 +54,8 @@ describe('conversation-aware ranking', () => {
       turn('s2', 'Ben', 'Wow, that looks great!', 'chat-d', 1)
     ]
     const ratio = async (unnamedInherited: number): Promise<number> => {
-      const hits = await (await index(chat, { unnamedInherited })).search('What did Ana make in pottery?')
+      // (Without the conversation-as-document share, which s2 also gets.)
+      const hits = await (await index(chat, { unnamedInherited, sessionDoc: 0 } as Partial<RankingParams>)).search('What did Ana make in pottery?')
       const score = (cid: string): number => hits.find(h => h.cid === cid)?.score ?? 0
       return score('s2') / score('s1')
     }
@@ -74,6 +75,24 @@ describe('conversation-aware ranking', () => {
     expect(await ranked('When did Ana go to the concert with her sister?')).toEqual(['c1', 'c0'])
     expect(await ranked('When did Ana go to the concert with her sister?', 0)).toEqual(['c0', 'c1'])
     expect(await ranked('Who did Ana go to the concert with?')).toEqual(['c0', 'c1'])
+  })
+
+  it('adds to each turn a share of its conversation\'s score as one document', async () => {
+    // b0 and a4 say the same; a4's conversation also talks about the garden (but not next to it).
+    const chats = [
+      turn('b0', 'Cy', 'I grow tomatoes now.', 'chat-g', 0),
+      turn('b1', 'Di', 'Nice.', 'chat-g', 1),
+      turn('a0', 'Cy', 'Our garden greenhouse is finally finished.', 'chat-h', 10),
+      turn('a1', 'Di', 'Congratulations.', 'chat-h', 11),
+      turn('a2', 'Cy', 'Thanks a lot.', 'chat-h', 12),
+      turn('a3', 'Di', 'What else is new?', 'chat-h', 13),
+      turn('a4', 'Cy', 'I grow tomatoes now.', 'chat-h', 14)
+    ]
+    const order = async (sessionDoc?: number): Promise<string[]> =>
+      (await (await index(chats, sessionDoc === undefined ? undefined : { sessionDoc } as Partial<RankingParams>)).search('Which tomatoes grow in the garden greenhouse?'))
+        .map(h => h.cid).filter(c => c === 'a4' || c === 'b0')
+    expect(await order()).toEqual(['a4', 'b0'])
+    expect(await order(0)).toEqual(['b0', 'a4'])
   })
 })
 

@@ -220,7 +220,9 @@ describe('snapshot of the in-memory index', () => {
       terms: ix.docTerms(d), neighbours: ix.neighbours(d)
     }))
     const postings = [...ix.postings].map(([t, p]) => [t, [...p.docs.subarray(0, p.length)], [...p.tfs.subarray(0, p.length)], p.df]).sort()
-    return { n, live: ix.live, totalLength: ix.totalLength, docs, postings, roles: [...ix.roleTerms].sort(), byCid: [...ix.byCid].sort() }
+    // Conversations as documents: their lengths and how many hold a live doc.
+    const convs = { lengths: ix.convNames.map((_, c) => ix.convLengths[c] ?? 0), live: ix.liveConvs, total: ix.convTotalLength }
+    return { n, live: ix.live, totalLength: ix.totalLength, docs, postings, roles: [...ix.roleTerms].sort(), byCid: [...ix.byCid].sort(), convs }
   }
 
   it('restores every array, list and map of the index exactly', async () => {
@@ -246,5 +248,9 @@ describe('snapshot of the in-memory index', () => {
     // Both keep working the same way afterwards.
     for (const ix of [a, b]) { ix.add(doc('z', 'zebra crossing', { conversation: 'chat-1' })); ix.remove('c1') }
     expect(view(b)).toEqual(view(a))
+    // A conversation's length is its live docs' lengths summed.
+    const c1 = b.convIds.get('chat-1') as number
+    expect(b.convLengths[c1]).toBe(b.convDocs[c1].reduce((x, n) => x + b.lengths[n], 0))
+    expect(b.liveConvs).toBe(b.convDocs.filter(l => l.length > 0).length)
   })
 })

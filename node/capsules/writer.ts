@@ -103,10 +103,12 @@ export class Writer {
    * The store ops that give a batch adding frames its write sequence number and journal entry
    * (so derived indexes can tell they missed it). Call `written()` once the batch is durable.
    * Only for batches written while this writer is idle (inside `exclusive`, or its own drain).
+   * `after`: the seq of this job's previous journal, when one job writes several batches (call
+   * `written()` of the last only, once all are durable).
    */
-  async journal (entries: Array<{ capsule: string, frames: string[] }>): Promise<{ seq: number, puts: StoreBatch['puts'], written: () => void }> {
+  async journal (entries: Array<{ capsule: string, frames: string[] }>, after?: number): Promise<{ seq: number, puts: StoreBatch['puts'], written: () => void }> {
     this.#seq ??= await this.#store.seq()
-    const seq = this.#seq + 1
+    const seq = (after ?? this.#seq) + 1
     return {
       seq,
       puts: [

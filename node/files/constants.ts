@@ -39,6 +39,13 @@ export const DEFAULT_WRITE_CHUNK = 64 * 1024
 /** Most bytes of verified blocks an import holds in memory before writing them (unreferenced) to the blockstore. */
 export const DEFAULT_STAGE_BYTES = 4 * 1024 * 1024
 
+/**
+ * Frames whose index entries (timeline, frame → capsule, uri) and journal entry one write of an
+ * import holds. A file with more frames (or whose blocks spilled) is indexed in several writes,
+ * all before the one write that moves the refs.
+ */
+export const DEFAULT_INDEX_CHUNK = 4096
+
 /** Largest CAR header we accept (roots list): 1 MiB. */
 export const MAX_CAR_HEADER = 1024 * 1024
 

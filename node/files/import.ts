@@ -1,52 +1,72 @@
-// Importing a capsule file. Blocks are checked as they stream in (hash, signature, shape) and held
-// in memory up to DEFAULT_STAGE_BYTES; beyond that they are written to the blockstore, where no
-// ref or index names them, so nothing is visible. Once the whole closure checked, one atomic,
-// fsynced Store.write adds the last blocks, the capsule record and name, the indexes and the
-// merged refs. On any failure the blocks this import wrote are deleted again: the home is as it was.
+// Importing a capsule file, in bounded memory whatever its size. The scan checks every block as it
+// streams in (hash, signature, shape) and keeps what the closure check needs in a ledger: memory
+// up to a size, then a key range of the store (`!i!<import>!…`) that no read path looks at.
+// Blocks are held up to DEFAULT_STAGE_BYTES, then written to the blockstore, where no ref or
+// index names them. Once the whole closure checked, a file small enough lands in one atomic,
+// fsynced Store.write (blocks, capsule record and name, indexes, journal entry, merged refs).
+// A larger one gets its index entries (timeline, frame → capsule, uri) and their journal entries
+// in several writes of DEFAULT_INDEX_CHUNK frames first, then one atomic write moves the refs
+// and marks the import done. Until then nothing is reachable: the timeline and search show only
+// frames live from the refs. The ledger records every block and index entry the import added
+// that was not there before, so a failure undoes them (the home is as it was), and so does the
+// next import after a crash (`recoverImports`).
 import { CID } from 'multiformats/cid'
 import { decodeBlockUnsafe, isSealedShape, validateFrame, validateSealed, type Commit, type EncodedBlock, type Frame, type SealedFrame } from '../../dag/index.js'
 import { Store, type StoreBatch } from '../store/index.js'
-import { timeKey, type CommittedFrames } from '../capsules/index.js'
+import { seqKey, timeKey, type CommittedFrames } from '../capsules/index.js'
 import { DEFAULT_BRANCH } from '../constants.js'
-import { DEFAULT_STAGE_BYTES } from './constants.js'
-import { cidKey } from '../../dag/index.js'
-import { scanCapsuleFile, typed, type CapsuleSource, type FrameMeta, type Scan } from './scan.js'
+import { DEFAULT_INDEX_CHUNK, DEFAULT_STAGE_BYTES } from './constants.js'
+import { cidKey, flat } from '../../dag/index.js'
+import { scanCapsuleFile, typed, COMMIT, FRAME, type CapsuleSource, type CommitMeta, type FrameMeta, type Scan } from './scan.js'
+import { Ledger, type LedgerSpace } from './ledger.js'
 import type { FilesComponents, ImportOptions, ImportResult } from './interface.js'
 
 const LOOKUP_CHUNK = 1000
+/** Ledger keys of an import (besides the scan's): blocks it wrote, commits it added, frames it indexed (→ the index keys it added), the walk marks of `reduce`, and the mark of an import whose refs moved. */
+const WROTE = 'w'
+const ADDED_COMMIT = 'a'
+const INDEXED = 'i'
+const BELOW = 'B'
+const DONE = '~done'
+/** Imports running in this process, per store: every other ledger in a store is a crashed import's. */
+const running = new WeakMap<Store, Set<string>>()
+const HIGH = '\uffff'
+
+function ledgerSpace (store: Store, id: string): LedgerSpace { return { db: store.db, prefix: `!i!${id}!` } }
 
 /** Blocks checked but not yet committed; spills to the blockstore (unreferenced) past a size. */
 class Stage {
   readonly #store: Store
   readonly #limit: number
-  pending: Array<{ cid: CID, bytes: Uint8Array }> = []
+  readonly #ledger: Ledger
+  pending: Array<{ cid: CID, bytes: Uint8Array, kind: string }> = []
   #bytes = 0
-  /** Block keys this import wrote (deleted again on failure). */
-  readonly written: string[] = []
-  /** CIDs of the blocks this import adds (written or still pending). */
-  readonly added = new Set<string>()
-  /** Frames this node forgot: never brought back by an import. */
-  readonly skipped = new Set<string>()
+  /** Whether blocks were written already (each is in the ledger, to delete again on failure). */
+  spilled = false
+  /** Commits whose blocks this node lacked. */
+  commitsAdded = 0
 
-  constructor (store: Store, limit: number) { this.#store = store; this.#limit = limit }
+  constructor (store: Store, limit: number, ledger: Ledger) { this.#store = store; this.#limit = limit; this.#ledger = ledger }
 
-  async add (cid: CID, bytes: Uint8Array): Promise<void> {
-    this.pending.push({ cid, bytes: bytes.slice() })
+  async add (cid: CID, bytes: Uint8Array, kind: string): Promise<void> {
+    this.pending.push({ cid, bytes: bytes.slice(), kind })
     this.#bytes += bytes.length
     if (this.#bytes >= this.#limit) await this.flush()
   }
 
-  /** The pending blocks this node lacks (and has not forgotten); clears the pending list. */
+  /** The pending blocks this node lacks (and has not forgotten: never brought back); clears the pending list. */
   async take (): Promise<Array<{ cid: CID, bytes: Uint8Array }>> {
     const out: Array<{ cid: CID, bytes: Uint8Array }> = []
     for (let i = 0; i < this.pending.length; i += LOOKUP_CHUNK) {
       const part = this.pending.slice(i, i + LOOKUP_CHUNK)
       const have = await this.#store.subs.b.getMany(part.map(b => Store.blockKey(b.cid)))
       const gone = await this.#store.subs.g.getMany(part.map(b => b.cid.toString()))
-      part.forEach((b, j) => {
-        if (gone[j] != null) this.skipped.add(b.cid.toString())
-        else if (have[j] == null) { out.push(b); this.added.add(cidKey(b.cid)) }
-      })
+      for (let j = 0; j < part.length; j++) {
+        const b = part[j]
+        if (gone[j] != null || have[j] != null) continue
+        out.push(b)
+        if (b.kind === 'commit') { this.commitsAdded++; await this.#ledger.put(ADDED_COMMIT + cidKey(b.cid)) }
+      }
     }
     this.pending = []
     this.#bytes = 0
@@ -56,14 +76,54 @@ class Stage {
   async flush (): Promise<void> {
     const blocks = await this.take()
     if (blocks.length === 0) return
+    // The ledger names the blocks (on disk) before they are written: a crash leaves no block unnamed.
+    for (const b of blocks) await this.#ledger.put(WROTE + flat(Store.blockKey(b.cid)))
+    await this.#ledger.flush()
     await this.#store.write({ blocks, puts: [] })
-    for (const b of blocks) this.written.push(Store.blockKey(b.cid))
+    this.spilled = true
   }
+}
 
-  async rollback (): Promise<void> {
-    if (this.written.length === 0) return
-    await this.#store.write({ blocks: [], puts: [], dels: this.written.map(key => ({ sub: 'b' as const, key })) })
+/** Deletes what an unfinished import added: its index entries, then its blocks (in bounded writes). */
+async function undo (store: Store, ledger: Ledger): Promise<void> {
+  let dels: NonNullable<StoreBatch['dels']> = []
+  const out = async (): Promise<void> => { if (dels.length > 0) await store.write({ blocks: [], puts: [], dels }); dels = [] }
+  for await (const [, v] of ledger.entries(INDEXED)) {
+    for (const [sub, key] of JSON.parse(v) as Array<['t' | 'f' | 'u', string]>) dels.push({ sub, key })
+    if (dels.length >= LOOKUP_CHUNK) await out()
   }
+  await out()
+  for await (const [key] of ledger.entries(WROTE)) {
+    dels.push({ sub: 'b', key })
+    if (dels.length >= LOOKUP_CHUNK) await out()
+  }
+  await out()
+}
+
+/**
+ * Undoes what imports cut short by a crash added (their blocks and index entries; nothing of theirs
+ * was reachable), and drops the scratch records of those that finished. Every import runs it
+ * first; a node may run it on open. Returns how many were undone.
+ */
+export async function recoverImports (store: Store): Promise<number> {
+  const mine = running.get(store)
+  const stale: string[] = []
+  let from = '!i!'
+  for (;;) {
+    let found: string | undefined
+    for await (const key of store.db.keys({ gt: from, lt: '!i!' + HIGH, limit: 1 })) found = key
+    if (found == null) break
+    const id = found.slice(3, found.indexOf('!', 3))
+    if (mine?.has(id) !== true) stale.push(id)
+    from = `!i!${id}!${HIGH}`
+  }
+  let undone = 0
+  for (const id of stale) {
+    const ledger = Ledger.existing(ledgerSpace(store, id))
+    if (!(await ledger.has(DONE))) { await undo(store, ledger); undone++ }
+    await ledger.clear()
+  }
+  return undone
 }
 
 /** Local name for an imported capsule: its own, or `name@<last 8 of id>` when another capsule holds that name. */
@@ -78,25 +138,39 @@ async function localName (store: Store, name: string, id: string): Promise<strin
   return `${name}@${id}`
 }
 
-/** Drops heads that are ancestors of others, over the file's commits and the store's. */
-async function reduce (heads: string[], scan: Scan, c: FilesComponents): Promise<string[]> {
+/** Drops heads that are ancestors of others, over the file's commits and the store's (walk marks in the ledger, under `tag`). */
+async function reduce (heads: string[], ledger: Ledger, c: FilesComponents, tag: string): Promise<string[]> {
   const unique = [...new Set(heads)]
   if (unique.length < 2) return unique
   const parentsOf = async (k: string): Promise<string[]> => {
-    const m = scan.commits.get(k)
-    if (m != null) return m.parents
+    const m = await ledger.get(COMMIT + k)
+    if (m != null) return (JSON.parse(m) as CommitMeta).parents
     return ((await c.refs.loadCommit(CID.parse(k))) as Commit).parents.map(String)
   }
-  const below = new Set<string>()
+  const below = `${BELOW}${tag}!`
   const stack: string[] = []
   for (const h of unique) stack.push(...await parentsOf(h))
   while (stack.length > 0) {
     const k = stack.pop() as string
-    if (below.has(k)) continue
-    below.add(k)
+    if (await ledger.has(below + k)) continue
+    await ledger.put(below + k)
     stack.push(...await parentsOf(k))
   }
-  return unique.filter(h => !below.has(h)).sort()
+  const out: string[] = []
+  for (const h of unique) if (!(await ledger.has(below + h))) out.push(h)
+  return out.sort()
+}
+
+type Options = ImportOptions & {
+  emit?: (batch: CommittedFrames[]) => Promise<void>
+  /** Bytes of blocks held before they are written out (default DEFAULT_STAGE_BYTES). */
+  stageBytes?: number
+  /** Bytes of per-block metadata held before it goes to the store (default DEFAULT_LEDGER_BYTES). */
+  ledgerBytes?: number
+  /** Frames per index write of a large import (default DEFAULT_INDEX_CHUNK). */
+  chunkFrames?: number
+  /** Called after each index write of a large import, before the refs move (tests cut an import short here). */
+  onChunk?: (n: number) => Promise<void> | void
 }
 
 /**
@@ -104,22 +178,43 @@ async function reduce (heads: string[], scan: Scan, c: FilesComponents): Promise
  *
  * @throws every error `scanCapsuleFile` names; nothing is imported then
  */
-export async function importCapsuleFile (c: FilesComponents, src: CapsuleSource, opts: ImportOptions & { emit?: (batch: CommittedFrames[]) => Promise<void>, stageBytes?: number } = {}): Promise<ImportResult> {
-  const stage = new Stage(c.store, opts.stageBytes ?? DEFAULT_STAGE_BYTES)
+export async function importCapsuleFile (c: FilesComponents, src: CapsuleSource, opts: Options = {}): Promise<ImportResult> {
+  await c.writer.exclusive(async () => await recoverImports(c.store))
+  const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`
+  let mine = running.get(c.store)
+  if (mine == null) running.set(c.store, mine = new Set())
+  mine.add(id)
+  const ledger = new Ledger(async () => ledgerSpace(c.store, id), opts.ledgerBytes)
+  const stage = new Stage(c.store, opts.stageBytes ?? DEFAULT_STAGE_BYTES, ledger)
+  const progress: Progress = { final: false, undone: false }
   try {
-    const scan = await scanCapsuleFile(src, { passphrase: opts.passphrase, verifier: c.verifier, now: c.now(), signal: opts.signal, onBlock: async (cid, bytes) => await stage.add(cid, bytes) })
-    return await c.writer.exclusive(async () => await commit(c, scan, stage, opts.emit))
+    const scan = await scanCapsuleFile(src, { passphrase: opts.passphrase, verifier: c.verifier, now: c.now(), signal: opts.signal, ledger, onBlock: async (cid, bytes, kind) => await stage.add(cid, bytes, kind) })
+    return await c.writer.exclusive(async () => await commit(c, scan, stage, ledger, id, progress, opts))
   } catch (err) {
-    await stage.rollback()
+    if (!progress.final && !progress.undone) await undo(c.store, ledger)
     throw typed(err)
+  } finally {
+    await ledger.clear()
+    mine.delete(id)
   }
 }
 
-async function commit (c: FilesComponents, scan: Scan, stage: Stage, emit?: (batch: CommittedFrames[]) => Promise<void>): Promise<ImportResult> {
+interface Progress {
+  /** The refs moved: the import stands. */
+  final: boolean
+  /** What the import wrote was deleted again already. */
+  undone: boolean
+}
+
+async function commit (c: FilesComponents, scan: Scan, stage: Stage, ledger: Ledger, importId: string, progress: Progress, opts: Options): Promise<ImportResult> {
   const manifest = scan.manifest?.value as NonNullable<Scan['manifest']>['value']
   const genesis = scan.genesis as NonNullable<Scan['genesis']>
   const id = genesis.cid.toString()
-  const batch: StoreBatch = { blocks: await stage.take(), puts: [] }
+  const chunkFrames = Math.max(1, opts.chunkFrames ?? DEFAULT_INDEX_CHUNK)
+  // Small enough for one write (as the Writer's batches), or indexed in several before the refs move.
+  const chunked = stage.spilled || ledger.spilled || scan.frames > chunkFrames
+  const batch: StoreBatch = { blocks: chunked ? [] : await stage.take(), puts: [] }
+  if (chunked) await stage.flush()
 
   let rec = await c.store.subs.c.get(id)
   const created = rec == null
@@ -136,9 +231,10 @@ async function commit (c: FilesComponents, scan: Scan, stage: Stage, emit?: (bat
   const wanted = { ...Object.fromEntries(Object.entries(manifest.branches).map(([b, hs]) => [b, hs.map(String)])) }
   if (created && wanted[DEFAULT_BRANCH] == null) wanted[DEFAULT_BRANCH] = []
   let moved = false
+  let tag = 0
   for (const [b, heads] of Object.entries(wanted)) {
     const had = !created && await c.refs.hasBranch(id, b) ? (await c.refs.heads(id, b)).map(String) : undefined
-    const merged = await reduce([...(had ?? []), ...heads], scan, c)
+    const merged = await reduce([...(had ?? []), ...heads], ledger, c, String(tag++))
     branches[b] = merged
     if (had == null || had.length !== merged.length || merged.some(h => !had.includes(h))) {
       moved = true
@@ -149,7 +245,7 @@ async function commit (c: FilesComponents, scan: Scan, stage: Stage, emit?: (bat
   // A private capsule's keyring travels with it: record its epoch blocks beside those held.
   const epochs = [...scan.epochs.keys()]
   let open: ((sealed: SealedFrame) => Frame) | undefined
-  if (epochs.length > 0 || [...scan.frames.values()].some(m => m.sealed != null)) {
+  if (epochs.length > 0 || scan.sealed > 0) {
     const held = await c.epochBlocks(id)
     const all = [...new Set([...held, ...epochs])]
     if (all.length !== held.length) batch.puts.push(c.keyringPut(id, genesis.value.owner, all))
@@ -169,62 +265,134 @@ async function commit (c: FilesComponents, scan: Scan, stage: Stage, emit?: (bat
     } catch { return undefined }
   }
 
-  // Indexes, as the Writer makes them, for frames this capsule did not index yet.
-  const frames = [...scan.frames.entries()].filter(([k]) => !stage.skipped.has(k))
-  const added: string[] = []
-  for (let i = 0; i < frames.length; i += LOOKUP_CHUNK) {
-    const part = frames.slice(i, i + LOOKUP_CHUNK)
-    const owners = await c.store.subs.f.getMany(part.map(([k]) => k))
-    for (let j = 0; j < part.length; j++) {
-      const [k, stated] = part[j]
-      if (owners[j] === id) continue
-      added.push(k)
-      if (owners[j] == null) batch.puts.push({ sub: 'f', key: k, value: id })
-      const meta = stated.sealed != null ? await openMeta(k) : stated
-      if (meta == null) continue
-      batch.puts.push({ sub: 't', key: `${id}!${timeKey(meta.time)}!${k}`, value: '' })
-      if (meta.uri != null) batch.puts.push({ sub: 'u', key: `${meta.uri}\u0000${k}`, value: '' })
-    }
-  }
-  const forgotten = [...scan.forgotten]
-  const known = forgotten.length > 0 ? await c.store.subs.g.getMany(forgotten) : []
-  let forgottenAdded = 0
-  for (let i = 0; i < forgotten.length; i++) {
-    if (known[i] != null || await c.store.hasBlock(CID.parse(forgotten[i]))) continue
-    batch.puts.push({ sub: 'g', key: forgotten[i], value: id })
-    forgottenAdded++
-  }
-  const commitsAdded = [...scan.commits.keys()].filter(k => stage.added.has(k))
-  // Frames added get a write sequence number and journal entry, as the Writer's do, so a crash
-  // between this write and indexing is caught up by the search index on next open.
-  const journal = added.length > 0 ? await c.writer.journal([{ capsule: id, frames: added }]) : undefined
-  if (journal != null) batch.puts.push(...journal.puts)
-  if (created || moved || batch.blocks.length > 0 || batch.puts.length > 0) await c.store.write(batch)
-  journal?.written()
-
-  if (created) c.refs.rememberRecord(rec)
-  for (const [b, hs] of Object.entries(branches)) c.refs.setHeads(id, b, hs.map(h => CID.parse(h)))
-  if (emit != null && added.length > 0) {
-    const commits = commitsAdded.map(k => CID.parse(k))
-    for (let i = 0; i < added.length; i += LOOKUP_CHUNK) {
-      const blocks: Array<EncodedBlock<Frame>> = []
-      for (const k of added.slice(i, i + LOOKUP_CHUNK)) {
-        const cid = CID.parse(k)
-        const bytes = await c.store.getBlock(cid)
-        const value: unknown = decodeBlockUnsafe(cid, bytes)
-        if (!isSealedShape(value)) { blocks.push({ cid, bytes, value: validateFrame(value) }); continue }
-        try { if (open != null) blocks.push({ cid, bytes, value: open(validateSealed(value)) }) } catch {} // no key here: not searchable
+  let first: number | undefined
+  let last: Awaited<ReturnType<FilesComponents['writer']['journal']>> | undefined
+  let writes = 0
+  try {
+    // Indexes, as the Writer makes them, for frames this capsule did not index yet. Each frame
+    // added gets a journal entry (one per write, consecutive sequence numbers), as the Writer's
+    // do, so a crash between a write and indexing is caught up by the search index on next open.
+    let added = 0
+    let chunk: { puts: StoreBatch['puts'], frames: string[] } = { puts: [], frames: [] }
+    const writeChunk = async (): Promise<void> => {
+      if (chunk.frames.length === 0) return
+      const journal = await c.writer.journal([{ capsule: id, frames: chunk.frames }], last?.seq)
+      first ??= journal.seq
+      last = journal
+      if (!chunked) {
+        batch.puts.push(...chunk.puts, ...journal.puts)
+      } else {
+        opts.signal?.throwIfAborted()
+        await ledger.flush() // what this write adds is named on disk first, to undo after a crash
+        await c.store.write({ blocks: [], puts: [...chunk.puts, ...journal.puts] })
+        await opts.onChunk?.(++writes)
       }
-      await emit([{ capsule: id, branch: Object.keys(branches)[0] ?? DEFAULT_BRANCH, frames: blocks, commits, previousHeads: [] }])
+      chunk = { puts: [], frames: [] }
     }
+    const indexPart = async (part: Array<[string, FrameMeta]>): Promise<void> => {
+      const owners = await c.store.subs.f.getMany(part.map(([k]) => k))
+      const gone = await c.store.subs.g.getMany(part.map(([k]) => k))
+      for (let j = 0; j < part.length; j++) {
+        const [k, stated] = part[j]
+        if (owners[j] === id || gone[j] != null) continue // indexed already, or forgotten here (never brought back)
+        const fresh: Array<[string, string]> = []
+        const put = async (sub: 't' | 'f' | 'u', key: string, value: string): Promise<void> => {
+          chunk.puts.push({ sub, key, value })
+          // A frame another capsule holds may share these keys already: undo only what this import adds.
+          if (owners[j] == null || (await c.store.subs[sub].get(key)) == null) fresh.push([sub, key])
+        }
+        if (owners[j] == null) await put('f', k, id)
+        const meta = stated.sealed != null ? await openMeta(k) : stated
+        if (meta != null) {
+          await put('t', `${id}!${timeKey(meta.time)}!${k}`, '')
+          if (meta.uri != null) await put('u', `${meta.uri}\u0000${k}`, '')
+        }
+        await ledger.put(INDEXED + k, JSON.stringify(fresh))
+        chunk.frames.push(k)
+        added++
+        if (chunk.frames.length >= chunkFrames) await writeChunk()
+      }
+    }
+    let part: Array<[string, FrameMeta]> = []
+    for await (const [k, raw] of ledger.entries(FRAME)) {
+      part.push([k, JSON.parse(raw) as FrameMeta])
+      if (part.length >= LOOKUP_CHUNK) { await indexPart(part); part = [] }
+    }
+    await indexPart(part)
+    await writeChunk()
+
+    const forgotten = [...scan.forgotten]
+    const known = forgotten.length > 0 ? await c.store.subs.g.getMany(forgotten) : []
+    let forgottenAdded = 0
+    for (let i = 0; i < forgotten.length; i++) {
+      if (known[i] != null || await c.store.hasBlock(CID.parse(forgotten[i]))) continue
+      batch.puts.push({ sub: 'g', key: forgotten[i], value: id })
+      forgottenAdded++
+    }
+    opts.signal?.throwIfAborted()
+    if (created || moved || writes > 0 || batch.blocks.length > 0 || batch.puts.length > 0) {
+      // The refs move last, with the mark that the import stands (its scratch records may go).
+      if (ledger.spilled) batch.puts.push({ sub: 'i' as keyof Store['subs'], key: `${importId}!${DONE}`, value: '' })
+      await c.store.write(batch)
+    }
+    progress.final = true
+    last?.written()
+
+    if (created) c.refs.rememberRecord(rec)
+    for (const [b, hs] of Object.entries(branches)) c.refs.setHeads(id, b, hs.map(h => CID.parse(h)))
+    if (opts.emit != null && added > 0) await emitAdded(c, ledger, id, Object.keys(branches)[0] ?? DEFAULT_BRANCH, open, opts.emit)
+    return {
+      capsule: id,
+      name,
+      created,
+      encrypted: scan.encrypted,
+      branches,
+      commits: { total: scan.commits, added: stage.commitsAdded },
+      frames: { total: scan.frames, added, forgotten: forgottenAdded }
+    }
+  } catch (err) {
+    if (progress.final) throw err
+    // Cut short before the refs moved: delete what was written, and give back the sequence numbers.
+    await undo(c.store, ledger)
+    progress.undone = true
+    if (writes > 0 && first != null && last != null) {
+      const dels: NonNullable<StoreBatch['dels']> = []
+      for (let s = first; s <= last.seq; s++) dels.push({ sub: 'q', key: seqKey(s) })
+      await c.store.write({ blocks: [], puts: [{ sub: 'm', key: 'seq', value: first - 1 }], dels })
+    }
+    throw err
   }
-  return {
-    capsule: id,
-    name,
-    created,
-    encrypted: scan.encrypted,
-    branches,
-    commits: { total: scan.commits.size, added: commitsAdded.length },
-    frames: { total: scan.frames.size, added: added.length, forgotten: forgottenAdded }
+}
+
+/** Tells listeners (the search index) of the frames added, a bounded batch at a time, with the commits added. */
+async function emitAdded (c: FilesComponents, ledger: Ledger, id: string, branch: string, open: ((sealed: SealedFrame) => Frame) | undefined, emit: (batch: CommittedFrames[]) => Promise<void>): Promise<void> {
+  const commits = ledger.entries(ADDED_COMMIT)[Symbol.asyncIterator]()
+  const nextCommits = async (): Promise<CID[]> => {
+    const out: CID[] = []
+    while (out.length < LOOKUP_CHUNK) {
+      const n = await commits.next()
+      if (n.done === true) break
+      out.push(CID.parse(n.value[0]))
+    }
+    return out
   }
+  let keys: string[] = []
+  const send = async (): Promise<void> => {
+    const blocks: Array<EncodedBlock<Frame>> = []
+    for (const k of keys) {
+      const cid = CID.parse(k)
+      const bytes = await c.store.getBlock(cid)
+      const value: unknown = decodeBlockUnsafe(cid, bytes)
+      if (!isSealedShape(value)) { blocks.push({ cid, bytes, value: validateFrame(value) }); continue }
+      try { if (open != null) blocks.push({ cid, bytes, value: open(validateSealed(value)) }) } catch {} // no key here: not searchable
+    }
+    keys = []
+    await emit([{ capsule: id, branch, frames: blocks, commits: await nextCommits(), previousHeads: [] }])
+  }
+  for await (const [k] of ledger.entries(INDEXED)) {
+    keys.push(k)
+    if (keys.length >= LOOKUP_CHUNK) await send()
+  }
+  if (keys.length > 0) await send()
+  for (let more = await nextCommits(); more.length > 0; more = await nextCommits()) await emit([{ capsule: id, branch, frames: [], commits: more, previousHeads: [] }])
 }

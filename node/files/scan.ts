@@ -1,6 +1,7 @@
 // Reading a capsule file: decrypt when it is encrypted, parse the CAR, check every block's hash,
 // every signature and every record's shape as it streams past, keep only what the closure
-// check needs (links, times, uris), then check the closure and the owner's rules.
+// check needs (links, times, uris) in a ledger (memory up to a size, then disk), then check the
+// closure and the owner's rules. Memory stays bounded whatever the file's size.
 import { createReadStream } from 'node:fs'
 import { CID } from 'multiformats/cid'
 import {
@@ -16,6 +17,7 @@ import { ENCRYPTED_MAGIC } from './constants.js'
 import { cidKey } from '../../dag/index.js'
 import { EmptyFileError, IncompleteCapsuleError, InvalidCapsuleFileError, PassphraseRequiredError, ReshareNotAllowedError } from './errors.js'
 import type { FileProblem, Manifest, PassphraseSource } from './interface.js'
+import { Ledger } from './ledger.js'
 
 /** Where a capsule file comes from: a path, its bytes, or a stream of byte chunks. */
 export type CapsuleSource = string | Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>
@@ -24,14 +26,27 @@ export interface CommitMeta { capsule: string, parents: string[], frames: string
 /** What the index needs of a frame; a sealed frame (private capsule) shows only its capsule until opened. */
 export interface FrameMeta { time: number, uri?: string, supersedes?: string, tombstone: boolean, sealed?: string }
 
-/** What a scan learned: the manifest, the genesis and the links of every commit and frame. */
+/**
+ * Ledger keys a scan writes: `c<cid>` → CommitMeta and `f<cid>` → FrameMeta (JSON) for every
+ * block of the file; `C<cid>` and `F<cid>` mark the commits and frames the closure walk reached.
+ */
+export const COMMIT = 'c'
+export const FRAME = 'f'
+const REACHED_COMMIT = 'C'
+const REACHED_FRAME = 'F'
+
+/** What a scan learned: the manifest, the genesis, and (in its ledger) the links of every commit and frame. */
 export interface Scan {
   encrypted: boolean
   roots: CID[]
   manifest?: { cid: CID, value: Manifest }
   genesis?: { cid: CID, value: Genesis }
-  commits: Map<string, CommitMeta>
-  frames: Map<string, FrameMeta>
+  /** Per-block metadata (see COMMIT and FRAME); the caller clears it. */
+  ledger: Ledger
+  /** Distinct commits and frames in the file, and how many of the frames are sealed. */
+  commits: number
+  frames: number
+  sealed: number
   /** Forgotten frames the history names (listed by the manifest, absent from the file). */
   forgotten: Set<string>
   /** A private capsule's epoch blocks (listed by the manifest), by CID. */
@@ -45,7 +60,9 @@ export interface ScanOptions {
   verifier: SignatureVerifier
   now: number
   /** Called with each block whose hash (and, for records that carry one, signature) checked. */
-  onBlock?: (cid: CID, bytes: Uint8Array) => Promise<void> | void
+  onBlock?: (cid: CID, bytes: Uint8Array, kind: 'genesis' | 'commit' | 'frame' | 'epoch') => Promise<void> | void
+  /** Where per-block metadata goes (default: a temporary ledger). */
+  ledger?: Ledger
   /** Collect problems instead of throwing the first (verifyFile). */
   collect?: boolean
   signal?: AbortSignal
@@ -78,7 +95,8 @@ async function passphraseOf (p: PassphraseSource | undefined): Promise<string | 
  * with `collect` block-level problems are gathered and the scan goes on.
  */
 export async function scanCapsuleFile (src: CapsuleSource, opts: ScanOptions): Promise<Scan> {
-  const scan: Scan = { encrypted: false, roots: [], commits: new Map(), frames: new Map(), forgotten: new Set(), epochs: new Map(), blocks: 0, problems: [] }
+  const ledger = opts.ledger ?? Ledger.temporary()
+  const scan: Scan = { encrypted: false, roots: [], ledger, commits: 0, frames: 0, sealed: 0, forgotten: new Set(), epochs: new Map(), blocks: 0, problems: [] }
   const fail = (err: Error, cid?: CID | string): void => {
     if (opts.collect !== true) throw err
     scan.problems.push({ error: err.name, ...(cid != null ? { cid: cid.toString() } : {}), detail: err.message })
@@ -100,10 +118,10 @@ export async function scanCapsuleFile (src: CapsuleSource, opts: ScanOptions): P
       if (section == null) break
       const { cid, bytes } = section
       const key = cidKey(cid)
-      // A repeated block adds nothing (the maps below are the set of blocks seen: no second copy of every CID).
-      if (scan.frames.has(key) || scan.commits.has(key) || scan.epochs.has(key) || scan.genesis?.cid.equals(cid) === true || scan.manifest?.cid.equals(cid) === true) continue
+      // A repeated block adds nothing (the ledger is the set of blocks seen: no second copy of every CID).
+      if (scan.epochs.has(key) || scan.genesis?.cid.equals(cid) === true || scan.manifest?.cid.equals(cid) === true || await ledger.has(FRAME + key) || await ledger.has(COMMIT + key)) continue
       scan.blocks++
-      let keep = true
+      let kind: 'genesis' | 'commit' | 'frame' | 'epoch' | undefined
       try {
         verifyBlock(cid, bytes)
         if (cid.code !== DAG_CBOR_CODE) throw new UnsupportedCidError(`Block ${key} is not dag-cbor`)
@@ -112,31 +130,42 @@ export async function scanCapsuleFile (src: CapsuleSource, opts: ScanOptions): P
           if (!rootKeys.has(key)) throw new InvalidCapsuleFileError(`Manifest ${key} is not a root`)
           if (scan.manifest != null) throw new InvalidCapsuleFileError('The file holds two manifests')
           scan.manifest = { cid, value: validateManifest(value, opts.verifier) }
-          keep = false // the manifest describes this file; the capsule does not hold it
+          // (kept out of the capsule: the manifest describes this file)
         } else if (value?.type === 'capsule') {
           if (scan.genesis != null) throw new InvalidCapsuleFileError('The file holds two capsule genesis blocks')
           scan.genesis = { cid, value: decodeGenesis(cid, bytes, opts.verifier) }
+          kind = 'genesis'
         } else if (value?.type === 'commit') {
           const c = validateCommit(value)
           if (!opts.verifier(c.author, commitSigningBytes(c), c.sig)) throw new InvalidSignatureError(`Commit ${key} has an invalid signature`)
-          scan.commits.set(key, { capsule: cidKey(c.capsule), parents: c.parents.map(cidKey), frames: c.frames.map(cidKey), removes: c.removes.map(cidKey), time: c.time })
+          const meta: CommitMeta = { capsule: cidKey(c.capsule), parents: c.parents.map(cidKey), frames: c.frames.map(cidKey), removes: c.removes.map(cidKey), time: c.time }
+          await ledger.put(COMMIT + key, JSON.stringify(meta))
+          scan.commits++
+          kind = 'commit'
         } else if (scan.manifest?.value.keyring?.some(k => k.equals(cid)) === true) {
           // An epoch block: opaque here (signed by the owner; checked when the keyring opens).
           scan.epochs.set(key, bytes.slice())
+          kind = 'epoch'
         } else if (isSealedShape(value)) {
-          scan.frames.set(key, { time: 0, tombstone: false, sealed: cidKey(validateSealed(value).capsule) })
+          const meta: FrameMeta = { time: 0, tombstone: false, sealed: cidKey(validateSealed(value).capsule) }
+          await ledger.put(FRAME + key, JSON.stringify(meta))
+          scan.frames++
+          scan.sealed++
+          kind = 'frame'
         } else {
           const f = validateFrame(value)
           const meta: FrameMeta = { time: f.time, tombstone: f.kind === 'tombstone' }
           if (f.uri != null) meta.uri = f.uri
           if (f.supersedes != null) meta.supersedes = cidKey(f.supersedes)
-          scan.frames.set(key, meta)
+          await ledger.put(FRAME + key, JSON.stringify(meta))
+          scan.frames++
+          kind = 'frame'
         }
       } catch (err: any) {
         fail(typed(err), cid)
         continue
       }
-      if (keep) await opts.onBlock?.(cid, bytes)
+      if (kind != null) await opts.onBlock?.(cid, bytes, kind)
     }
   } catch (err: any) {
     if (opts.collect !== true) throw typed(err)
@@ -145,14 +174,15 @@ export async function scanCapsuleFile (src: CapsuleSource, opts: ScanOptions): P
   } finally {
     await outer.close().catch(() => {})
   }
-  checkClosure(scan, opts.now, fail)
+  await checkClosure(scan, opts.now, fail, opts.signal)
   return scan
 }
 
 /** The manifest, genesis, roots and every link of the history are present and agree; the rules allow the file. */
-function checkClosure (scan: Scan, now: number, fail: (err: Error, cid?: CID | string) => void): void {
+async function checkClosure (scan: Scan, now: number, fail: (err: Error, cid?: CID | string) => void, signal?: AbortSignal): Promise<void> {
   const m = scan.manifest?.value
   if (m == null) { fail(new InvalidCapsuleFileError('The file has no manifest among its roots')); return }
+  const ledger = scan.ledger
   const heads = new Set<string>()
   for (const hs of Object.values(m.branches)) for (const h of hs) heads.add(h.toString())
   const roots = new Set(scan.roots.map(String))
@@ -165,20 +195,30 @@ function checkClosure (scan: Scan, now: number, fail: (err: Error, cid?: CID | s
   const listedForgotten = new Set(m.forgotten.map(String))
   for (const k of m.keyring ?? []) if (!scan.epochs.has(k.toString())) fail(new IncompleteCapsuleError(`Epoch block ${k.toString()} of the capsule's keyring is missing`), k)
   // Walk the history from the heads: every commit and frame it names must be here (or forgotten).
-  const reached = new Set<string>()
-  const framesReached = new Set<string>()
+  // The walk's marks go to the ledger too: only the stack of commits still to visit is in memory.
+  let commitsReached = 0
+  let framesReached = 0
   const stack = [...heads]
   while (stack.length > 0) {
+    signal?.throwIfAborted()
     const k = stack.pop() as string
-    if (reached.has(k)) continue
-    reached.add(k)
-    const c = scan.commits.get(k)
-    if (c == null) { fail(new IncompleteCapsuleError(`Commit ${k} is missing`), k); continue }
+    if (await ledger.has(REACHED_COMMIT + k)) continue
+    await ledger.put(REACHED_COMMIT + k)
+    const raw = await ledger.get(COMMIT + k)
+    if (raw == null) { fail(new IncompleteCapsuleError(`Commit ${k} is missing`), k); continue }
+    commitsReached++
+    const c = JSON.parse(raw) as CommitMeta
     if (c.capsule !== capsule) fail(new InvalidCapsuleFileError(`Commit ${k} belongs to another capsule`), k)
+    const metas = (await ledger.getMany(c.frames.map(f => FRAME + f))).map(v => v != null ? JSON.parse(v) as FrameMeta : undefined)
+    const marks = await ledger.getMany(c.frames.map(f => REACHED_FRAME + f))
     let whole = true
-    for (const f of c.frames) {
-      framesReached.add(f)
-      const meta = scan.frames.get(f)
+    for (let i = 0; i < c.frames.length; i++) {
+      const f = c.frames[i]
+      const meta = metas[i]
+      if (marks[i] === undefined && !(await ledger.has(REACHED_FRAME + f))) { // (twice in one commit: marked just now)
+        await ledger.put(REACHED_FRAME + f)
+        if (meta != null) framesReached++
+      }
       if (meta?.sealed != null) {
         whole = false // what a sealed frame supersedes is readable only with its key
         if (meta.sealed !== capsule) fail(new InvalidCapsuleFileError(`Sealed frame ${f} belongs to another capsule`), f)
@@ -191,17 +231,22 @@ function checkClosure (scan: Scan, now: number, fail: (err: Error, cid?: CID | s
     if (whole) {
       // dag's removalsOf, over the metadata kept: what each frame supersedes, and each tombstone itself.
       const want: string[] = []
-      for (const f of c.frames) {
-        const meta = scan.frames.get(f) as FrameMeta
+      for (let i = 0; i < c.frames.length; i++) {
+        const meta = metas[i] as FrameMeta
         if (meta.supersedes != null) want.push(meta.supersedes)
-        if (meta.tombstone) want.push(f)
+        if (meta.tombstone) want.push(c.frames[i])
       }
       if (want.length !== c.removes.length || want.sort().join(',') !== [...c.removes].sort().join(',')) fail(new InvalidCapsuleFileError(`Commit ${k} removes differ from what its frames supersede`), k)
     }
     for (const p of c.parents) stack.push(p)
   }
-  for (const k of scan.commits.keys()) if (!reached.has(k)) fail(new InvalidCapsuleFileError(`Commit ${k} is not part of the exported history`), k)
-  for (const k of scan.frames.keys()) if (!framesReached.has(k)) fail(new InvalidCapsuleFileError(`Frame ${k} is not part of the exported history`), k)
+  // Every block reached (counts of distinct blocks agree); else name each one left out.
+  if (commitsReached !== scan.commits) {
+    for await (const [k] of ledger.entries(COMMIT)) if (!(await ledger.has(REACHED_COMMIT + k))) fail(new InvalidCapsuleFileError(`Commit ${k} is not part of the exported history`), k)
+  }
+  if (framesReached !== scan.frames) {
+    for await (const [k] of ledger.entries(FRAME)) if (!(await ledger.has(REACHED_FRAME + k))) fail(new InvalidCapsuleFileError(`Frame ${k} is not part of the exported history`), k)
+  }
   const rules = g?.value.rules
   if (rules?.expires != null && rules.expires <= now) fail(new CapsuleExpiredError(`The capsule expired at ${new Date(rules.expires).toISOString()} (its owner's rule)`), capsule)
   if (rules?.reshare === false && g != null && m.exporter !== g.value.owner) fail(new ReshareNotAllowedError(`The capsule's owner ${g.value.owner} does not allow re-sharing, and ${m.exporter} exported it`), capsule)

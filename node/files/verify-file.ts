@@ -1,5 +1,6 @@
 // `vivim verify FILE`: every check an import makes, nothing written, each problem named.
 import { scanCapsuleFile, type CapsuleSource } from './scan.js'
+import { Ledger } from './ledger.js'
 import type { FileReport, ImportOptions } from './interface.js'
 import type { SignatureVerifier } from '../../dag/index.js'
 
@@ -9,7 +10,13 @@ import type { SignatureVerifier } from '../../dag/index.js'
  * truncation, tampering) end the check as one problem.
  */
 export async function verifyCapsuleFile (src: CapsuleSource, c: { verifier: SignatureVerifier, now: () => number }, opts: ImportOptions = {}): Promise<FileReport> {
-  const scan = await scanCapsuleFile(src, { passphrase: opts.passphrase, verifier: c.verifier, now: c.now(), collect: true, signal: opts.signal })
+  const ledger = Ledger.temporary()
+  let scan
+  try {
+    scan = await scanCapsuleFile(src, { passphrase: opts.passphrase, verifier: c.verifier, now: c.now(), collect: true, signal: opts.signal, ledger })
+  } finally {
+    await ledger.clear()
+  }
   const m = scan.manifest?.value
   const g = scan.genesis?.value
   const report: FileReport = {
@@ -17,8 +24,8 @@ export async function verifyCapsuleFile (src: CapsuleSource, c: { verifier: Sign
     encrypted: scan.encrypted,
     branches: m != null ? Object.fromEntries(Object.entries(m.branches).map(([b, hs]) => [b, hs.map(String)])) : {},
     blocks: scan.blocks,
-    commits: scan.commits.size,
-    frames: scan.frames.size,
+    commits: scan.commits,
+    frames: scan.frames,
     forgotten: scan.forgotten.size,
     problems: scan.problems
   }

@@ -35,7 +35,7 @@ export function englishHyponyms (term: string): readonly string[] {
   return out
 }
 
-/** Whether an English query asks when something happened ("When did…", "How long…", "What year…"). */
+/** Whether an English query asks when something happened or for how long ("When did…", "How long…", "What year…", "How many months…"). */
 export function asksWhen (query: string): boolean {
-  return /^\W*(?:when|how long|since when|what (?:year|month|date|day|time)|which (?:year|month|day))\b/i.test(query)
+  return /^\W*(?:when|how long|since when|what (?:year|month|date|day|time)|which (?:year|month|day)|how many (?:days|weeks|months|years))\b/i.test(query)
 }

@@ -101,6 +101,8 @@ describe('asksWhen', () => {
     expect(asksWhen('When did Ana move?')).toBe(true)
     expect(asksWhen('How long has Nate had his turtles?')).toBe(true)
     expect(asksWhen('What year did Audrey adopt her dogs?')).toBe(true)
+    expect(asksWhen('How many months passed between the two adoptions?')).toBe(true)
+    expect(asksWhen('How many pets does Andrew have?')).toBe(false)
     expect(asksWhen('What did Ana say when she moved?')).toBe(false)
     expect(asksWhen('Whenever possible?')).toBe(false)
   })

@@ -1,8 +1,9 @@
 // Writing a capsule file: the manifest, the genesis, then each commit of the history followed by
-// the frames it adds, streamed from the store as a CAR v1 (bounded memory: one block at a time,
-// plus the set of CIDs already written). The roots are the head commits and the manifest.
+// the frames it adds, streamed from the store as a CAR v1 in bounded memory: one block at a time,
+// and the sets of commits visited and frames written in a ledger that spills to a temporary
+// database past a size. The roots are the head commits and the manifest.
 import { CID } from 'multiformats/cid'
-import { ancestors, decodeCommit, headsAsOfTime, reduceHeads, type Commit, type Genesis } from '../../dag/index.js'
+import { decodeCommit, headsAsOfTime, reduceHeads, type Commit, type Genesis } from '../../dag/index.js'
 import { DEFAULT_BRANCH } from '../constants.js'
 import { CapsuleExpiredError, InvalidParametersError } from '../errors.js'
 import { carHeader, carSection } from './car.js'
@@ -13,6 +14,30 @@ import { DEFAULT_WRITE_CHUNK } from './constants.js'
 import { cidKey } from '../../dag/index.js'
 import { ReshareNotAllowedError } from './errors.js'
 import type { ExportOptions, ExportResult, FilesComponents } from './interface.js'
+import { Ledger } from './ledger.js'
+
+/** Commits loaded at a time by the history walk (as dag's `ancestors`). */
+const WALK_PARALLELISM = 8
+
+/** dag's `ancestors` (the same order), with its set of commits seen kept in `ledger` under `S`. */
+async function * walk (heads: CID[], load: (cid: CID) => Promise<Commit>, ledger: Ledger): AsyncGenerator<{ cid: CID, commit: Commit }> {
+  const stack: CID[] = [...heads]
+  while (stack.length > 0) {
+    const wave: CID[] = []
+    while (stack.length > 0 && wave.length < WALK_PARALLELISM) {
+      const cid = stack.pop() as CID
+      const key = 'S' + cidKey(cid)
+      if (await ledger.has(key)) continue
+      await ledger.put(key)
+      wave.push(cid)
+    }
+    const commits = await Promise.all(wave.map(async cid => await load(cid)))
+    for (let i = 0; i < wave.length; i++) {
+      yield { cid: wave[i], commit: commits[i] }
+      for (const p of commits[i].parents) if (!(await ledger.has('S' + cidKey(p)))) stack.push(p)
+    }
+  }
+}
 
 /** A planned export: what the roots and manifest are, and the byte stream that writes them. */
 export interface ExportPlan {
@@ -86,22 +111,26 @@ export async function planExport (c: FilesComponents, nameOrId: string, opts: Ex
     yield carSection(manifest.cid, manifest.bytes)
     yield carSection(genesisCid, genesisBytes)
     for (const k of keyring) yield carSection(k, await c.store.getBlock(k))
-    const written = new Set<string>()
     // Commits are read past the node's commit cache: a long history would fill it with every
     // commit's frame CIDs (about 0.5 KB each) and the export would grow with the capsule.
     const load = async (cid: CID): Promise<Commit> => decodeCommit(cid, await c.store.getBlock(cid), c.verifier)
-    for await (const { cid, commit } of ancestors(heads, load)) {
-      opts.signal?.throwIfAborted()
-      yield carSection(cid, await c.store.getBlock(cid))
-      result.commits++
-      for (const f of commit.frames) {
-        const k = cidKey(f)
-        if (written.has(k)) continue
-        written.add(k)
-        if (forgottenSet.has(k) && !(await c.store.hasBlock(f))) { result.forgotten++; continue }
-        yield carSection(f, await c.store.getBlock(f))
-        result.frames++
+    const ledger = Ledger.temporary()
+    try {
+      for await (const { cid, commit } of walk(heads, load, ledger)) {
+        opts.signal?.throwIfAborted()
+        yield carSection(cid, await c.store.getBlock(cid))
+        result.commits++
+        for (const f of commit.frames) {
+          const k = 'W' + cidKey(f)
+          if (await ledger.has(k)) continue
+          await ledger.put(k)
+          if (forgottenSet.has(k.slice(1)) && !(await c.store.hasBlock(f))) { result.forgotten++; continue }
+          yield carSection(f, await c.store.getBlock(f))
+          result.frames++
+        }
       }
+    } finally {
+      await ledger.clear()
     }
   }
   async function * counted (src: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {

@@ -1,8 +1,11 @@
 // One phase of the capsule-file benchmark, run in its own process so its peak RSS is its own:
 //   baseline HOME | build HOME N | export HOME FILE [PASS] | import HOME FILE [PASS] | verify FILE [PASS]
-// Prints one JSON line: { ms, maxRssMB, sampledPeakMB, ... }.
+// Prints one JSON line: { ms, maxRssMB, sampledPeakMB, anonPeakMB, heapPeakMB, ... }. RSS counts the
+// pages of LevelDB's table files it maps to read them (file-backed, the kernel's to drop, growing
+// with the store read); anonPeakMB is the anonymous part alone (Linux), the memory the phase needs.
 import '../../node/polyfill.js'
 import { stat } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
 import { createNode } from '../../node/index.js'
 import { verifyCapsuleFile } from '../../node/files/index.js'
 import { nativeVerifier } from '../../node/signatures/index.js'
@@ -11,7 +14,14 @@ const [phase, a, b, pass] = process.argv.slice(2)
 // BENCH_SEARCH=0 opens nodes without the search index, to measure the file code alone.
 const search = process.env.BENCH_SEARCH !== '0'
 let sampled = 0
-const timer = setInterval(() => { sampled = Math.max(sampled, process.memoryUsage.rss()) }, 5)
+let anon = 0
+let heap = 0
+let tick = 0
+const anonKB = (): number => { try { return Number(/RssAnon:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) } catch { return 0 } }
+const timer = setInterval(() => {
+  sampled = Math.max(sampled, process.memoryUsage.rss())
+  if (++tick % 4 === 0) { anon = Math.max(anon, anonKB()); heap = Math.max(heap, process.memoryUsage().heapUsed) }
+}, 5)
 
 function text (i: number): string {
   return `Frame ${i}: the user asked about climbing routes near Lisbon and the assistant suggested Sintra, ` +
@@ -56,4 +66,5 @@ if (phase === 'baseline') {
 }
 const ms = performance.now() - t0 // the operation alone (imports, node open and stop excluded)
 clearInterval(timer)
-console.log(JSON.stringify({ ms, maxRssMB: process.resourceUsage().maxRSS / 1024, sampledPeakMB: sampled / 1048576, ...out }))
+anon = Math.max(anon, anonKB())
+console.log(JSON.stringify({ ms, maxRssMB: process.resourceUsage().maxRSS / 1024, sampledPeakMB: sampled / 1048576, anonPeakMB: anon / 1024, heapPeakMB: heap / 1048576, ...out }))

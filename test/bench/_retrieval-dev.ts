@@ -36,7 +36,7 @@ for (const q of questions) {
   const kind = ['what', 'how', 'which'].includes(words[0]) ? `${words[0]} ${words[1]}` : words[0]
   const named = new Set(docs.filter(d => d.capsule === q.sample).map(d => d.role)).size
   const speakers = [...new Set(docs.filter(d => d.capsule === q.sample).map(d => d.role as string))].filter(r => q.question.includes(r)).length
-  if (groups) for (const g of [`k:${kind}`, `s:${speakers}/${named}`]) {
+  if (groups) for (const g of [`k:${kind}`, `s:${speakers}/${named}`, `c:${q.sample}`]) {
     sums[g] ??= [0, 0]; counts[g] = (counts[g] ?? 0) + 1
     ks.forEach((k, i) => { const top = new Set(ranked.slice(0, k)); sums[g][i] += q.evidence.filter(e => top.has(e)).length / q.evidence.length })
   }

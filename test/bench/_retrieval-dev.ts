@@ -1,6 +1,7 @@
 // Quick recall check on LoCoMo dev (no latency, no assembler), for tuning:
 //   npx tsx test/bench/_retrieval-dev.ts [--set=k1=1.2,...] [--misses]
 import '../../node/polyfill.js'
+import { writeFileSync } from 'node:fs'
 import { createSearchIndex, type RankingParams } from '../../node/context/index.js'
 import { loadLocomo } from './_retrieval-locomo.js'
 
@@ -19,6 +20,9 @@ const counts: Record<string, number> = {}
 const ms: number[] = []
 const misses = args.includes('--misses')
 const groups = args.includes('--groups')
+// --dump=file: each question's recall@10 as JSON (to compare two settings).
+const dump = args.find(a => a.startsWith('--dump='))?.slice(7)
+const dumped: Array<[string, number]> = []
 const textOf = new Map(docs.map(d => [d.cid, `${d.role ?? ''}: ${d.text}`]))
 const run = async (q: typeof questions[number]): Promise<string[]> => (await ix.search(q.question, { topK: 10, capsule: q.sample, now: new Date(ends.get(q.sample) as number), timeZone: 'UTC' })).map(h => h.cid)
 for (const q of questions) await run(q)
@@ -32,6 +36,7 @@ for (const q of questions) {
     for (const e of q.evidence) console.log(`  ${deep.indexOf(e) < 0 ? '  -' : String(deep.indexOf(e) + 1).padStart(3)} ${e} ${(textOf.get(e) ?? '').slice(0, 160)}`)
     for (const c of ranked.slice(0, 3)) console.log(`   top ${c} ${(textOf.get(c) ?? '').slice(0, 120)}`)
   }
+  if (dump !== undefined) dumped.push([q.question, q.evidence.filter(e => ranked.includes(e)).length / q.evidence.length])
   const words = q.question.toLowerCase().split(/\s+/)
   const kind = ['what', 'how', 'which'].includes(words[0]) ? `${words[0]} ${words[1]}` : words[0]
   const named = new Set(docs.filter(d => d.capsule === q.sample).map(d => d.role)).size
@@ -47,6 +52,7 @@ for (const q of questions) {
 }
 for (const g of ['1', '2', '3', '4', '1-4']) console.log(`${g.padEnd(4)} n=${String(counts[g]).padStart(4)}  @5 ${(sums[g][0] / counts[g]).toFixed(3)}  @10 ${(sums[g][1] / counts[g]).toFixed(3)}`)
 if (groups) for (const g of Object.keys(counts).filter(g => g.includes(':') && counts[g] >= 8).sort((a, b) => counts[b] - counts[a])) console.log(`${g.padEnd(16)} n=${String(counts[g]).padStart(4)}  @5 ${(sums[g][0] / counts[g]).toFixed(3)}  @10 ${(sums[g][1] / counts[g]).toFixed(3)}  lost@10 ${(counts[g] - sums[g][1]).toFixed(1)}`)
+if (dump !== undefined) writeFileSync(dump, JSON.stringify(dumped))
 ms.sort((a, b) => a - b)
 console.log(`add ${tAdd.toFixed(0)} ms for ${docs.length} docs; search p50 ${ms[ms.length >> 1].toFixed(3)} ms, p99 ${ms[Math.floor(ms.length * 0.99)].toFixed(3)} ms (all ${questions.length} questions, warm)`)
 await ix.close()

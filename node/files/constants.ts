@@ -44,7 +44,7 @@ export const DEFAULT_STAGE_BYTES = 4 * 1024 * 1024
  * import holds. A file with more frames (or whose blocks spilled) is indexed in several writes,
  * all before the one write that moves the refs.
  */
-export const DEFAULT_INDEX_CHUNK = 4096
+export const DEFAULT_INDEX_CHUNK = 8192
 
 /** Largest CAR header we accept (roots list): 1 MiB. */
 export const MAX_CAR_HEADER = 1024 * 1024

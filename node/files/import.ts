@@ -11,8 +11,8 @@
 // that was not there before, so a failure undoes them (the home is as it was), and so does the
 // next import after a crash (`recoverImports`).
 import { CID } from 'multiformats/cid'
-import { decodeBlockUnsafe, isSealedShape, validateFrame, validateSealed, type Commit, type EncodedBlock, type Frame, type SealedFrame } from '../../dag/index.js'
-import { Store, type StoreBatch } from '../store/index.js'
+import { decodeBlockUnsafe, isSealedShape, validateFrame, validateSealed, verifyBlock, type Commit, type EncodedBlock, type Frame, type SealedFrame } from '../../dag/index.js'
+import { Store, BlockNotFoundError, type StoreBatch } from '../store/index.js'
 import { seqKey, timeKey, type CommittedFrames } from '../capsules/index.js'
 import { DEFAULT_BRANCH } from '../constants.js'
 import { DEFAULT_INDEX_CHUNK, DEFAULT_STAGE_BYTES } from './constants.js'
@@ -28,6 +28,7 @@ const ADDED_COMMIT = 'a'
 const INDEXED = 'i'
 const BELOW = 'B'
 const DONE = '~done'
+const CAPSULE = '~capsule'
 /** Imports running in this process, per store: every other ledger in a store is a crashed import's. */
 const running = new WeakMap<Store, Set<string>>()
 const HIGH = '\uffff'
@@ -88,10 +89,26 @@ class Stage {
 async function undo (store: Store, ledger: Ledger): Promise<void> {
   let dels: NonNullable<StoreBatch['dels']> = []
   const out = async (): Promise<void> => { if (dels.length > 0) await store.write({ blocks: [], puts: [], dels }); dels = [] }
-  for await (const [, v] of ledger.entries(INDEXED)) {
-    for (const [sub, key] of JSON.parse(v) as Array<['t' | 'f' | 'u', string]>) dels.push({ sub, key })
+  const id = await ledger.get(CAPSULE)
+  let derived: string[] = []
+  const derive = async (): Promise<void> => {
+    const metas = await ledger.getMany(derived.map(k => FRAME + k))
+    derived.forEach((k, i) => {
+      dels.push({ sub: 'f', key: k })
+      const meta = metas[i] != null ? JSON.parse(metas[i] as string) as FrameMeta : undefined
+      if (meta == null || id == null) return
+      dels.push({ sub: 't', key: `${id}!${timeKey(meta.time)}!${k}` })
+      if (meta.uri != null) dels.push({ sub: 'u', key: `${meta.uri}\u0000${k}` })
+    })
+    derived = []
+  }
+  for await (const [k, v] of ledger.entries(INDEXED)) {
+    if (v === '') derived.push(k)
+    else for (const [sub, key] of JSON.parse(v) as Array<['t' | 'f' | 'u', string]>) dels.push({ sub, key })
+    if (derived.length >= LOOKUP_CHUNK) await derive()
     if (dels.length >= LOOKUP_CHUNK) await out()
   }
+  await derive()
   await out()
   for await (const [key] of ledger.entries(WROTE)) {
     dels.push({ sub: 'b', key })
@@ -113,7 +130,9 @@ export async function recoverImports (store: Store): Promise<number> {
     let found: string | undefined
     for await (const key of store.db.keys({ gt: from, lt: '!i!' + HIGH, limit: 1 })) found = key
     if (found == null) break
-    const id = found.slice(3, found.indexOf('!', 3))
+    const end = found.indexOf('!', 3)
+    if (end < 0) break
+    const id = found.slice(3, end)
     if (mine?.has(id) !== true) stale.push(id)
     from = `!i!${id}!${HIGH}`
   }
@@ -191,10 +210,11 @@ export async function importCapsuleFile (c: FilesComponents, src: CapsuleSource,
     const scan = await scanCapsuleFile(src, { passphrase: opts.passphrase, verifier: c.verifier, now: c.now(), signal: opts.signal, ledger, onBlock: async (cid, bytes, kind) => await stage.add(cid, bytes, kind) })
     return await c.writer.exclusive(async () => await commit(c, scan, stage, ledger, id, progress, opts))
   } catch (err) {
-    if (!progress.final && !progress.undone) await undo(c.store, ledger)
+    // (should undoing fail too, the ledger stays for the next import's recoverImports)
+    if (!progress.final && !progress.undone) await undo(c.store, ledger).then(async () => await ledger.clear(), () => {})
     throw typed(err)
   } finally {
-    await ledger.clear()
+    if (progress.final) await ledger.clear().catch(() => {}) // (else left for recoverImports)
     mine.delete(id)
   }
 }
@@ -213,6 +233,7 @@ async function commit (c: FilesComponents, scan: Scan, stage: Stage, ledger: Led
   const chunkFrames = Math.max(1, opts.chunkFrames ?? DEFAULT_INDEX_CHUNK)
   // Small enough for one write (as the Writer's batches), or indexed in several before the refs move.
   const chunked = stage.spilled || ledger.spilled || scan.frames > chunkFrames
+  await ledger.put(CAPSULE, id)
   const batch: StoreBatch = { blocks: chunked ? [] : await stage.take(), puts: [] }
   if (chunked) await stage.flush()
 
@@ -307,7 +328,9 @@ async function commit (c: FilesComponents, scan: Scan, stage: Stage, ledger: Led
           await put('t', `${id}!${timeKey(meta.time)}!${k}`, '')
           if (meta.uri != null) await put('u', `${meta.uri}\u0000${k}`, '')
         }
-        await ledger.put(INDEXED + k, JSON.stringify(fresh))
+        // '' when the keys follow from the frame's own entry (the usual case): the ledger stays small.
+        const derived = owners[j] == null && stated.sealed == null
+        await ledger.put(INDEXED + k, derived ? '' : JSON.stringify(fresh))
         chunk.frames.push(k)
         added++
         if (chunk.frames.length >= chunkFrames) await writeChunk()
@@ -353,13 +376,16 @@ async function commit (c: FilesComponents, scan: Scan, stage: Stage, ledger: Led
   } catch (err) {
     if (progress.final) throw err
     // Cut short before the refs moved: delete what was written, and give back the sequence numbers.
-    await undo(c.store, ledger)
-    progress.undone = true
-    if (writes > 0 && first != null && last != null) {
-      const dels: NonNullable<StoreBatch['dels']> = []
-      for (let s = first; s <= last.seq; s++) dels.push({ sub: 'q', key: seqKey(s) })
-      await c.store.write({ blocks: [], puts: [{ sub: 'm', key: 'seq', value: first - 1 }], dels })
-    }
+    try {
+      await undo(c.store, ledger)
+      if (writes > 0 && first != null && last != null) {
+        const dels: NonNullable<StoreBatch['dels']> = []
+        for (let s = first; s <= last.seq; s++) dels.push({ sub: 'q', key: seqKey(s) })
+        await c.store.write({ blocks: [], puts: [{ sub: 'm', key: 'seq', value: first - 1 }], dels })
+      }
+      await ledger.clear()
+      progress.undone = true
+    } catch {} // the ledger stays: the next import's recoverImports undoes the rest
     throw err
   }
 }
@@ -379,9 +405,13 @@ async function emitAdded (c: FilesComponents, ledger: Ledger, id: string, branch
   let keys: string[] = []
   const send = async (): Promise<void> => {
     const blocks: Array<EncodedBlock<Frame>> = []
-    for (const k of keys) {
-      const cid = CID.parse(k)
-      const bytes = await c.store.getBlock(cid)
+    const cids = keys.map(k => CID.parse(k))
+    const all = await c.store.subs.b.getMany(cids.map(cid => Store.blockKey(cid)))
+    for (let i = 0; i < cids.length; i++) {
+      const cid = cids[i]
+      const bytes = all[i]
+      if (bytes == null) throw new BlockNotFoundError(`Block ${cid.toString()} not found`)
+      verifyBlock(cid, bytes)
       const value: unknown = decodeBlockUnsafe(cid, bytes)
       if (!isSealedShape(value)) { blocks.push({ cid, bytes, value: validateFrame(value) }); continue }
       try { if (open != null) blocks.push({ cid, bytes, value: open(validateSealed(value)) }) } catch {} // no key here: not searchable
@@ -389,10 +419,14 @@ async function emitAdded (c: FilesComponents, ledger: Ledger, id: string, branch
     keys = []
     await emit([{ capsule: id, branch, frames: blocks, commits: await nextCommits(), previousHeads: [] }])
   }
-  for await (const [k] of ledger.entries(INDEXED)) {
-    keys.push(k)
-    if (keys.length >= LOOKUP_CHUNK) await send()
+  try {
+    for await (const [k] of ledger.entries(INDEXED)) {
+      keys.push(k)
+      if (keys.length >= LOOKUP_CHUNK) await send()
+    }
+    if (keys.length > 0) await send()
+    for (let more = await nextCommits(); more.length > 0; more = await nextCommits()) await emit([{ capsule: id, branch, frames: [], commits: more, previousHeads: [] }])
+  } finally {
+    await commits.return?.(undefined)
   }
-  if (keys.length > 0) await send()
-  for (let more = await nextCommits(); more.length > 0; more = await nextCommits()) await emit([{ capsule: id, branch, frames: [], commits: more, previousHeads: [] }])
 }

@@ -29,11 +29,14 @@ const decoder = new TextDecoder()
 const EMPTY = new Uint8Array(0)
 const text = (v: Uint8Array | undefined): string | undefined => v == null ? undefined : v.length === 0 ? '' : decoder.decode(v)
 
-/** Two 32-bit hashes of a string (FNV-1a and a multiplicative one), for double hashing. */
+/**
+ * Two 32-bit hashes of a key (FNV-1a and a multiplicative one), for double hashing. Keys end in a
+ * CID, whose last characters are digest bits: the first 4 characters and the last 16 suffice.
+ */
 function hashes (s: string): [number, number] {
   let a = 0x811c9dc5
   let b = 0x9e3779b9
-  for (let i = 0; i < s.length; i++) {
+  for (let i = 0; i < s.length; i = (i === 3 && s.length > 20) ? s.length - 16 : i + 1) {
     const c = s.charCodeAt(i)
     a = Math.imul(a ^ c, 0x01000193)
     b = Math.imul(b + c, 0x85ebca6b) ^ (b >>> 13)

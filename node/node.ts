@@ -2,7 +2,7 @@ import { CID } from 'multiformats/cid'
 import { createFrame, encodeFrame, decodeFrame, type CapsuleRules, type CapsuleState, type EncodedBlock, type Frame } from '../dag/index.js'
 import type { Ed25519Key } from '../capabilities/index.js'
 import { Store, BlockNotFoundError } from './store/index.js'
-import { Capsules, checkBranchName, frameView, type CommittedFrames } from './capsules/index.js'
+import { Capsules, checkBranchName, frameView, type CommittedFrames, type WriteJob } from './capsules/index.js'
 import { verifyStore } from './verify/index.js'
 import { nativeSigner, nativeVerifier } from './signatures/index.js'
 import { planExport, importCapsuleFile, verifyCapsuleFile, writeTo, sealedOpenerFor, type CapsuleSink, type CapsuleSource, type ExportOptions, type ExportResult, type FileReport, type ImportOptions as FileImportOptions, type ImportResult, type FilesComponents } from './files/index.js'
@@ -159,34 +159,52 @@ export class VivimNode {
   async putMany (inputs: PutInput[], opts: PutManyOptions = {}): Promise<{ cids: string[] }> {
     this.#check()
     opts.signal?.throwIfAborted()
+    const jobs = await this.#jobs(inputs, opts, Date.now())
+    const cids = new Array<string>(inputs.length)
+    const written = await this.#capsules.writer.writeMany(jobs.map(j => j.job))
+    jobs.forEach((j, k) => written[k].forEach((c, i) => { cids[j.idx[i]] = c.toString() }))
+    return { cids }
+  }
+
+  /**
+   * Validates, encodes and (for private capsules) seals inputs into writer jobs, one per
+   * (capsule, branch), remembering each frame's input position.
+   */
+  async #jobs (inputs: PutInput[], opts: PutManyOptions, now: number): Promise<Array<{ idx: number[], job: WriteJob }>> {
     if (!Array.isArray(inputs)) throw new TypeError('putMany takes an array')
-    const now = Date.now()
     // Group by (capsule, branch) so each group is one job; a mixed call still lands in one batch.
-    const jobs = new Map<string, { capsule: string, branch: string, idx: number[], frames: Array<EncodedBlock<Frame>> }>()
+    const jobs = new Map<string, { idx: number[], job: WriteJob }>()
     inputs.forEach((input, i) => {
       let block: EncodedBlock<Frame>
       try { block = this.#encode(input, now) } catch (err: any) { err.message = `input ${i}: ${err.message}`; throw err }
       const capsule = input.capsule ?? opts.capsule ?? DEFAULT_CAPSULE
       const branch = checkBranchName(input.branch ?? opts.branch ?? DEFAULT_BRANCH)
       const key = `${capsule}\u0000${branch}`
-      let job = jobs.get(key)
-      if (job == null) jobs.set(key, job = { capsule, branch, idx: [], frames: [] })
-      job.idx.push(i)
-      job.frames.push(block)
+      let j = jobs.get(key)
+      if (j == null) jobs.set(key, j = { idx: [], job: { capsule, create: true, branch, frames: [] } })
+      j.idx.push(i)
+      j.job.frames.push(block)
     })
-    const cids = new Array<string>(inputs.length)
     // Frames bound for a private capsule are sealed before they become blocks.
-    for (const job of jobs.values()) {
+    for (const { job } of jobs.values()) {
       const id = await this.#capsules.refs.find(job.capsule)
       if (id == null) continue
       const rec = await this.#capsules.refs.record(id)
       if (rec.rules?.encrypted === true) job.frames = await Promise.all(job.frames.map(async f => await this.#private.seal(id, rec.owner, f)))
     }
-    await Promise.all([...jobs.values()].map(async (job) => {
-      const written = await this.#capsules.writer.write({ capsule: job.capsule, create: true, branch: job.branch, frames: job.frames })
-      written.forEach((c, j) => { cids[job.idx[j]] = c.toString() })
-    }))
-    return { cids }
+    return [...jobs.values()]
+  }
+
+  /**
+   * Several threads in one atomic, durable write (the import path): every input is validated
+   * first, then all threads go to the writer together and land in one batch.
+   */
+  async #putBatch (threads: Array<{ inputs: PutInput[], opts: PutManyOptions }>): Promise<void> {
+    this.#check()
+    const now = Date.now()
+    const jobs: WriteJob[] = []
+    for (const t of threads) for (const j of await this.#jobs(t.inputs, t.opts, now)) jobs.push(j.job)
+    await this.#capsules.writer.writeMany(jobs)
   }
 
   /**
@@ -218,6 +236,32 @@ export class VivimNode {
     this.#check()
     for await (const _ of this.#store.subs.u.keys({ gte: uri + '\u0000', lt: uri + '\u0001', limit: 1 })) return true
     return false
+  }
+
+  /** Which of these uris some stored frame carries (one iterator, seeking each). */
+  async hasUris (uris: string[]): Promise<Set<string>> {
+    this.#check()
+    const out = new Set<string>()
+    if (uris.length === 0) return out
+    const it = this.#store.subs.u.keys()
+    try {
+      // Keys holding any of these uris all start with their common prefix: when no key does
+      // (a conversation seen for the first time), one seek answers for all of them.
+      const prefix = commonPrefix(uris)
+      if (prefix !== '') {
+        it.seek(prefix)
+        const key = await it.next()
+        if (key === undefined || !key.startsWith(prefix)) return out
+      }
+      for (const uri of new Set(uris)) {
+        it.seek(uri + '\u0000')
+        const key = await it.next()
+        if (key !== undefined && key.startsWith(uri + '\u0000')) out.add(uri)
+      }
+    } finally {
+      await it.close()
+    }
+    return out
   }
 
   /**
@@ -428,6 +472,8 @@ export class VivimNode {
     return await importFile({
       putMany: async (inputs, o) => await this.putMany(inputs, o),
       hasUri: async (uri) => await this.hasUri(uri),
+      hasUris: async (uris) => await this.hasUris(uris),
+      putBatch: async (threads) => { await this.#putBatch(threads) },
       recordSource: async (record: SourceRecord) => {
         await this.#store.write({ blocks: [], puts: [{ sub: 'm', key: `source/${record.sha256}`, value: { ...record, imported: Date.now() } }] })
       }
@@ -542,4 +588,16 @@ export class VivimNode {
  */
 export async function createNode (init: NodeInit = {}): Promise<VivimNode> {
   return await VivimNode.open(init)
+}
+
+/** The longest prefix all these strings share (that of the least and greatest suffices). */
+function commonPrefix (strings: string[]): string {
+  let lo = strings[0]
+  let hi = strings[0]
+  for (const s of strings) { if (s < lo) lo = s; if (s > hi) hi = s }
+  let i = 0
+  while (i < lo.length && i < hi.length && lo.charCodeAt(i) === hi.charCodeAt(i)) i++
+  // Never cut a surrogate pair: LevelDB compares UTF-8 bytes, and half a pair encodes as U+FFFD.
+  if (i > 0 && i < lo.length && lo.charCodeAt(i - 1) >= 0xd800 && lo.charCodeAt(i - 1) <= 0xdbff) i--
+  return lo.slice(0, i)
 }

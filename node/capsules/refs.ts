@@ -27,6 +27,7 @@ export class Refs {
   #cachedFrames = 0
   readonly #heads = new Map<string, CID[]>()
   readonly #records = new Map<string, CapsuleRecord>()
+  readonly #names = new Map<string, string>()
   /** True once `#records` holds every record in the store. */
   #allRecords = false
   readonly #verify = nativeVerifier()
@@ -67,8 +68,11 @@ export class Refs {
   /** Capsule id for a name or id, or undefined. */
   async find (nameOrId: string): Promise<string | undefined> {
     if (this.#records.has(nameOrId)) return nameOrId
+    const named = this.#names.get(nameOrId)
+    if (named != null) return named
     const byName = await this.store.subs.n.get(nameOrId)
-    if (byName != null) return byName
+    // A name, once given, always names the same capsule (names are never deleted or reused).
+    if (byName != null) { this.#names.set(nameOrId, byName); return byName }
     const rec = await this.store.subs.c.get(nameOrId)
     return rec != null ? nameOrId : undefined
   }
@@ -89,7 +93,11 @@ export class Refs {
     return rec
   }
 
-  rememberRecord (rec: CapsuleRecord): void { this.#records.set(rec.id, rec) }
+  /** Remembers a record just written (with its name, written in the same batch). */
+  rememberRecord (rec: CapsuleRecord): void {
+    this.#records.set(rec.id, rec)
+    this.#names.set(rec.name, rec.id)
+  }
 
   /**
    * Every capsule record. Read from the store once, then served from memory: every write of a

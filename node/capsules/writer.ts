@@ -58,6 +58,13 @@ export class Writer {
     })
   }
 
+  /** Queues several jobs at once, so they land in one group commit (unless they exceed MAX_GROUP_COMMIT). */
+  async writeMany (jobs: WriteJob[]): Promise<CID[][]> {
+    const done = jobs.map(job => new Promise<CID[]>((resolve, reject) => { this.#queue.push({ job, resolve, reject }) }))
+    if (jobs.length > 0) this.#kick()
+    return await Promise.all(done)
+  }
+
   /** Runs `fn` alone: no batch is written while it runs (capsule creation, merges, branches). */
   async exclusive<T> (fn: () => Promise<T>): Promise<T> {
     return await new Promise<T>((resolve, reject) => {

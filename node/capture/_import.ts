@@ -8,16 +8,18 @@
  *   streamed JSON is verified end to end before the first write, and
  *   whole-file formats are parsed completely before they yield;
  * - a malformed record is skipped and reported with its position;
- * - each thread (visible thread, each branch) is written whole by one putMany;
+ * - each thread (visible thread, each branch) is written whole by one putMany, or, for sinks
+ *   with putBatch, whole conversations are gathered into atomic writes of about
+ *   IMPORT_BATCH_FRAMES frames;
  * - frames whose uri is already stored are not written again.
  */
 import { createHash } from 'node:crypto'
-import type { CaptureSink, Conversation, ExportFormat, ImportOptions, ImportProgress, ImportReport, Importer, PutInput, Source } from './interface.js'
+import type { CaptureSink, Conversation, ExportFormat, ImportOptions, ImportProgress, ImportReport, Importer, PutInput, PutManyOptions, Source } from './interface.js'
 import { IMPORTERS, STRUCTURE } from './registry.js'
 import { detectSource } from './detect.js'
 import { jsonStart, verifyJson } from './_json-records.js'
 import { toFrames } from './render.js'
-import { ASYNC_TICK_MS, DEFAULT_CAPSULES, IMPORTER_VERSION, PROGRESS_INTERVAL_MS } from './constants.js'
+import { ASYNC_TICK_MS, DEFAULT_CAPSULES, IMPORT_BATCH_FRAMES, IMPORTER_VERSION, PROGRESS_INTERVAL_MS } from './constants.js'
 import { yielder } from './_util.js'
 import { AbortError, InvalidParametersError, NotAnExportError, UnsupportedFormatError } from './errors.js'
 
@@ -80,21 +82,64 @@ function framesOf (conv: Conversation, format: string, capsule: string): Groups[
   return groups.filter(g => g.inputs.length > 0)
 }
 
-/** Writes one conversation: one putMany per thread, only frames not stored yet. */
-async function writeConversation (sink: CaptureSink, conv: Conversation, format: string, capsule: string, report: ImportReport): Promise<void> {
-  const groups = framesOf(conv, format, capsule)
-  for (const g of groups) {
-    const fresh: PutInput[] = []
-    for (const input of g.inputs) {
-      if (input.uri !== undefined && await sink.hasUri(input.uri)) report.alreadyPresent++
-      else fresh.push(input)
+/**
+ * Writes threads, only frames not stored yet: one putMany per thread, or, when the sink has
+ * putBatch, many conversations per atomic write (a commit and an fsync per thread would
+ * dominate a large import). The first conversation is written at once, so it is searchable early.
+ */
+class ThreadWriter {
+  readonly #sink: CaptureSink
+  #pending: Array<{ inputs: PutInput[], opts: PutManyOptions }> = []
+  /** Uris waiting in #pending (not stored yet, but not to be written twice either). */
+  #pendingUris = new Set<string>()
+  #frames = 0
+  #flushes = 0
+
+  constructor (sink: CaptureSink) { this.#sink = sink }
+
+  async #stored (inputs: PutInput[]): Promise<Set<string>> {
+    const uris = inputs.flatMap(i => i.uri !== undefined ? [i.uri] : [])
+    if (uris.length === 0) return new Set()
+    if (this.#sink.hasUris !== undefined) return await this.#sink.hasUris(uris)
+    const out = new Set<string>()
+    for (const u of uris) if (await this.#sink.hasUri(u)) out.add(u)
+    return out
+  }
+
+  async conversation (conv: Conversation, format: string, capsule: string, report: ImportReport): Promise<void> {
+    const groups = framesOf(conv, format, capsule)
+    const stored = await this.#stored(groups.flatMap(g => g.inputs))
+    for (const g of groups) {
+      const fresh: PutInput[] = []
+      for (const input of g.inputs) {
+        if (input.uri !== undefined && (stored.has(input.uri) || this.#pendingUris.has(input.uri))) report.alreadyPresent++
+        else fresh.push(input)
+      }
+      if (fresh.length > 0) {
+        const opts: PutManyOptions = g.branch !== undefined ? { capsule, branch: g.branch } : { capsule }
+        if (this.#sink.putBatch === undefined) await this.#sink.putMany(fresh, opts)
+        else {
+          this.#pending.push({ inputs: fresh, opts })
+          for (const i of fresh) if (i.uri !== undefined) this.#pendingUris.add(i.uri)
+          this.#frames += fresh.length
+        }
+        report.added += fresh.length
+      }
+      report.messages += g.inputs.length
+      if (g.branch !== undefined) report.branches++
     }
-    if (fresh.length > 0) {
-      await sink.putMany(fresh, g.branch !== undefined ? { capsule, branch: g.branch } : { capsule })
-      report.added += fresh.length
-    }
-    report.messages += g.inputs.length
-    if (g.branch !== undefined) report.branches++
+    if (this.#flushes === 0 || this.#frames >= IMPORT_BATCH_FRAMES) await this.flush()
+  }
+
+  /** Writes what is pending (one atomic write). */
+  async flush (): Promise<void> {
+    if (this.#pending.length === 0 || this.#sink.putBatch === undefined) return
+    const threads = this.#pending
+    this.#pending = []
+    this.#pendingUris = new Set()
+    this.#frames = 0
+    this.#flushes++
+    await this.#sink.putBatch(threads)
   }
 }
 
@@ -145,6 +190,7 @@ async function importChecked (sink: CaptureSink, source: Source, opts: ImportOpt
   const ctx = { signal, onBytes: (n: number) => { bytes = n; progress(false) } }
   // a fast sink (or a cached file) must not starve timers and other nodes in the process
   const pause = yielder(ASYNC_TICK_MS)
+  const writer = new ThreadWriter(sink)
   for await (const item of importer.read(source, ctx)) {
     await pause()
     checkAbort(signal)
@@ -152,10 +198,12 @@ async function importChecked (sink: CaptureSink, source: Source, opts: ImportOpt
       report.skipped.push(item.skipped)
       continue
     }
-    await writeConversation(sink, item.conversation, format, capsule, report)
+    await writer.conversation(item.conversation, format, capsule, report)
     report.conversations++
     progress(false)
   }
+  checkAbort(signal)
+  await writer.flush()
   if (report.conversations === 0 && report.skipped.length > 0) {
     throw new NotAnExportError(`no record of ${source.path} could be read as ${format} (${report.skipped.length} skipped)`)
   }

@@ -32,3 +32,6 @@ export const PROGRESS_INTERVAL_MS = 100
 
 /** How often long CPU loops yield to the event loop, ms. */
 export const ASYNC_TICK_MS = 10
+
+/** Frames gathered into one atomic write for sinks with putBatch (whole conversations per write). */
+export const IMPORT_BATCH_FRAMES = 2_000

@@ -31,6 +31,14 @@ export interface CaptureSink {
   hasUri (uri: string): Promise<boolean>
   /** Records the imported source file (hash, importer, version, counts). */
   recordSource? (record: SourceRecord): Promise<void>
+  /**
+   * Optional: stores several threads (each one putMany's worth) in one atomic, durable write,
+   * in order. When present, the importer gathers many conversations per call instead of
+   * paying one commit per thread.
+   */
+  putBatch? (threads: Array<{ inputs: PutInput[], opts: PutManyOptions }>): Promise<void>
+  /** Optional: which of these uris are already stored (one lookup pass for a whole conversation). */
+  hasUris? (uris: string[]): Promise<Set<string>>
 }
 
 export interface SourceRecord {

@@ -65,6 +65,51 @@ describe('node.import', () => {
     expect((await node.verify()).ok).toBe(true)
   })
 
+  it('gathers many conversations per commit, keeps each thread whole, and never writes a message twice', async () => {
+    const { node, home } = await open()
+    const conv = (i: number): unknown => ({
+      title: `Conversation ${i}`,
+      id: `conv-${i}`,
+      create_time: 1_700_000_000 + i * 100,
+      update_time: 1_700_000_000 + i * 100 + 50,
+      current_node: 'a',
+      mapping: {
+        root: msg('root', null, ['u'], null, null, 0),
+        u: msg('u', 'root', ['a'], 'user', `question number ${i}`, 1_700_000_000 + i * 100 + 1),
+        a: msg('a', 'u', [], 'assistant', `answer number ${i}`, 1_700_000_000 + i * 100 + 2)
+      }
+    })
+    // 300 conversations, the 7th listed twice (an overlapping export): its messages are stored once
+    const list = Array.from({ length: 300 }, (_, i) => conv(i))
+    list.push(conv(7))
+    const file = join(home, 'conversations.json')
+    await writeFile(file, JSON.stringify(list))
+    const report = await node.import(file)
+    expect(report).toMatchObject({ conversations: 301, messages: 602, added: 600, alreadyPresent: 2 })
+    const frames = []
+    for await (const f of node.timeline('chatgpt')) frames.push(f)
+    expect(frames).toHaveLength(600)
+    expect(new Set(frames.map(f => f.uri)).size).toBe(600)
+    // far fewer commits than conversations: the import did not pay a commit per thread
+    const log = await node.log('chatgpt')
+    expect(log.length).toBeGreaterThan(0)
+    expect(log.length).toBeLessThan(30)
+    expect((await node.search('answer number 299'))[0]?.text).toBe('answer number 299')
+    expect((await node.verify()).ok).toBe(true)
+  })
+
+  it('hasUris finds exactly the stored uris, whatever they share', async () => {
+    const { node } = await open()
+    const stored = ['chat://a/1', 'chat://a/2', 'chat://b/1', 'chat://ü/😀', 'chat://a/10']
+    await node.putMany(stored.map(uri => ({ text: uri, uri })))
+    const asked = ['chat://a/1', 'chat://a/3', 'chat://a/10', 'chat://a/1/x', 'chat://b/1', 'chat://ü/😀', 'chat://ü/😁', 'chat://c', 'chat://a/']
+    expect([...await node.hasUris(asked)].sort()).toEqual(['chat://a/1', 'chat://a/10', 'chat://b/1', 'chat://ü/😀'].sort())
+    // none stored under their common prefix: one seek answers
+    expect(await node.hasUris(['chat://z/1', 'chat://z/2'])).toEqual(new Set())
+    expect(await node.hasUris([])).toEqual(new Set())
+    for (const u of asked) expect(await node.hasUri(u)).toBe(stored.includes(u))
+  })
+
   it('a file that is not an export is refused and nothing is written', async () => {
     const { node, home } = await open()
     const file = join(home, 'garbage.json')

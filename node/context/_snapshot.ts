@@ -9,8 +9,8 @@ import type { Store } from './_store.js'
  * current one only when `meta/info` names it (written after all its chunks): a crash while one is
  * written leaves the previous generation and its log in force.
  */
-// Small values: LevelDB reads and writes a value whole, and multi-megabyte values fragment the
-// native heap (a 180k-doc index once cost 600 MB of RSS to load with 4 MiB chunks).
+// Small values: LevelDB reads and writes a value whole, and a read step returns READ_BATCH
+// of them at once (64 chunks of 4 MiB each were 256 MiB in flight).
 const CHUNK = 1 << 18
 /** Strings per JSON chunk (a CID list chunk stays near CHUNK bytes). */
 const STRINGS_PER_CHUNK = 2_000

@@ -15,3 +15,6 @@ export const MAX_GROUP_COMMIT = 50_000
  * the frame CIDs they list: a commit of 4,096 frames weighs far more than a merge.
  */
 export const COMMIT_CACHE_FRAMES = 32_768
+
+/** Branch states covering at least this many commits are checkpointed on stop (smaller ones are quick to walk). */
+export const CHECKPOINT_MIN_COMMITS = 64

@@ -569,6 +569,8 @@ export class VivimNode {
     if (this.#stopped) return
     await this.#capsules.writer.flush()
     this.#stopped = true
+    // Derived data: a failed save only means the next open walks the log.
+    await this.#capsules.saveCheckpoints().catch(() => {})
     await this.#search.close()
     await this.#store.close()
   }

@@ -8,6 +8,8 @@ import type { CapsuleInfo, CommitView, FrameView, HistoryOptions, MergeOptions, 
 import { Refs, refKey, type CapsuleRecord } from './refs.js'
 import { Writer, timeKey, type CommittedFrames } from './writer.js'
 import { frameView } from './view.js'
+import { loadCheckpoint, saveCheckpoint } from './checkpoints.js'
+import { CHECKPOINT_MIN_COMMITS } from '../constants.js'
 
 /**
  * Branch names: 1–256 characters, no control characters (importers name branches after
@@ -35,6 +37,8 @@ export class Capsules {
   readonly #signer: DagSigner
   readonly #now: () => number
   readonly #states = new Map<string, { key: string, state: CapsuleState }>()
+  /** Per ref, the heads its stored checkpoint describes. */
+  readonly #checkpoints = new Map<string, string>()
   readonly #readFrame: (cid: CID, bytes: Uint8Array, capsule: string) => Promise<Frame>
 
   constructor (init: { store: Store, signer: DagSigner, now: () => number, onCommit: (c: CommittedFrames[], seq: number) => Promise<void>, readFrame?: (cid: CID, bytes: Uint8Array, capsule: string) => Promise<Frame> }) {
@@ -131,9 +135,32 @@ export class Capsules {
       const hit = this.#states.get(cacheKey)
       if (hit?.key === key) return hit.state
     }
+    if (cacheKey != null) {
+      const saved = await loadCheckpoint(this.#store, cacheKey, key)
+      if (saved != null) {
+        this.#checkpoints.set(cacheKey, key)
+        this.#states.set(cacheKey, { key, state: saved })
+        return saved
+      }
+    }
     const state = await stateAt(heads, this.refs.loadCommit)
     if (cacheKey != null) this.#states.set(cacheKey, { key, state })
     return state
+  }
+
+  /**
+   * Saves a checkpoint of each branch state held in memory that is current, long enough to be
+   * worth it, and not saved yet (on stop): the next open reads it instead of walking the log.
+   */
+  async saveCheckpoints (): Promise<void> {
+    for (const [ref, { key, state }] of this.#states) {
+      if (state.commits < CHECKPOINT_MIN_COMMITS || this.#checkpoints.get(ref) === key) continue
+      const slash = ref.indexOf('/')
+      const current = await this.refs.heads(ref.slice(0, slash), ref.slice(slash + 1)).catch(() => undefined)
+      if (current?.map(h => h.toString()).sort().join(',') !== key) continue
+      await saveCheckpoint(this.#store, ref, key, state)
+      this.#checkpoints.set(ref, key)
+    }
   }
 
   #advanceStates (committed: CommittedFrames[]): void {

@@ -29,7 +29,8 @@ export interface StoreBatch {
  *  - `q`: the write journal: per sequence number, the frames that batch added, so derived
  *    indexes catch up after a crash by replaying only what they missed;
  *  - `k`: capability tokens issued, received and revoked (the token bytes are blocks in `b`);
- *  - `g`: forgotten frames (frame CID → capsule id): their blocks were deleted on purpose.
+ *  - `g`: forgotten frames (frame CID → capsule id): their blocks were deleted on purpose;
+ *  - `x`: state checkpoints (a branch's live and removed frames at given heads; derived, optional).
  * One database means one atomic batch per commit: blocks, indexes and the moved head
  * land together, fsynced, or not at all, so a crash at any instant leaves the previous
  * or the next state.
@@ -49,6 +50,7 @@ export class Store {
     g: Sub<string>
     q: Sub<any>
     k: Sub<any>
+    x: Sub<any>
   }
 
   /** blockstore-level over the same blocks, for Helia and tools that speak interface-blockstore. */
@@ -70,7 +72,8 @@ export class Store {
       m: sub('m', 'json'),
       g: sub<string>('g', 'utf8'),
       q: sub('q', 'json'),
-      k: sub('k', 'json')
+      k: sub('k', 'json'),
+      x: sub('x', 'json')
     }
     this.blockstore = new LevelBlockstore(this.subs.b as any)
   }
@@ -174,7 +177,7 @@ export class Store {
 
 const utf8 = new TextEncoder()
 const EMPTY = new Uint8Array(0)
-const JSON_SUBS = new Set(['r', 'c', 'm', 'q', 'k'])
+const JSON_SUBS = new Set(['r', 'c', 'm', 'q', 'k', 'x'])
 
 function encodeValue (sub: string, value: unknown): Uint8Array {
   if (value instanceof Uint8Array) return value

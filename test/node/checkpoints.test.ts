@@ -1,0 +1,104 @@
+import { describe, it, expect, afterEach } from 'vitest'
+import { CID } from 'multiformats/cid'
+import { createNode, type VivimNode } from '../../node/index.js'
+import { Store } from '../../node/store/index.js'
+import { CHECKPOINT_MIN_COMMITS } from '../../node/constants.js'
+import { tempHome, removeHome } from '../_helpers.js'
+
+let homes: string[] = []
+let nodes: VivimNode[] = []
+afterEach(async () => {
+  for (const n of nodes) await n.stop()
+  for (const h of homes) await removeHome(h)
+  homes = []; nodes = []
+})
+
+async function open (home: string): Promise<VivimNode> {
+  const node = await createNode({ home, network: false, search: false })
+  nodes.push(node)
+  return node
+}
+
+async function stop (node: VivimNode): Promise<void> {
+  await node.stop()
+  nodes = nodes.filter(n => n !== node)
+}
+
+/** A capsule of more commits than a checkpoint needs, one superseded and one tombstoned frame among them. */
+async function history (node: VivimNode): Promise<string[]> {
+  const cids: string[] = []
+  for (let i = 0; i < CHECKPOINT_MIN_COMMITS + 6; i++) cids.push((await node.put({ text: `note ${i}`, capsule: 'notes' })).cid)
+  await node.put({ text: 'note 0, corrected', capsule: 'notes', supersedes: cids[0] })
+  await node.put({ kind: 'tombstone', text: '', capsule: 'notes', supersedes: cids[1] })
+  return cids
+}
+
+async function withStore<T> (home: string, fn: (s: Store) => Promise<T>): Promise<T> {
+  const s = new Store(home)
+  await s.open()
+  try { return await fn(s) } finally { await s.close() }
+}
+
+const sorted = (s: Iterable<string>): string[] => [...s].sort()
+
+describe('state checkpoints', () => {
+  it('the state saved on stop is read back on open without walking the commit log', async () => {
+    const home = await tempHome(); homes.push(home)
+    let node = await open(home)
+    await history(node)
+    const before = await node.state('notes')
+    const live = sorted(before.live)
+    const removed = sorted(before.removed)
+    const log = await node.log('notes')
+    await stop(node)
+
+    // Delete the oldest commit's block: a walk of the log now fails, a checkpoint read does not.
+    const oldest = log[log.length - 1].cid
+    await withStore(home, async s => { await s.db.del('!b!' + Store.blockKey(CID.parse(oldest))) })
+    node = await open(home)
+    const after = await node.state('notes')
+    expect(sorted(after.live)).toEqual(live)
+    expect(sorted(after.removed)).toEqual(removed)
+    expect(after.commits).toBe(before.commits)
+    await expect(node.log('notes')).rejects.toMatchObject({ name: 'BlockNotFoundError' })
+  })
+
+  it('a checkpoint of heads the branch has moved past is ignored; so is a damaged one', async () => {
+    const home = await tempHome(); homes.push(home)
+    let node = await open(home)
+    await history(node)
+    await node.state('notes')
+    await stop(node) // saves the checkpoint at these heads
+
+    // Heads move on in a session that never asks for the state: the checkpoint stays behind.
+    node = await open(home)
+    const { cid } = await node.put({ text: 'written after the checkpoint', capsule: 'notes' })
+    await stop(node)
+    node = await open(home)
+    const moved = await node.state('notes')
+    expect(moved.live.has(cid)).toBe(true)
+    const expected = sorted(moved.live)
+    await stop(node) // saves a checkpoint at the new heads
+
+    // A chunk goes missing: the state is walked from the DAG again, and is the same.
+    await withStore(home, async s => {
+      const keys: string[] = []
+      for await (const k of s.subs.x.keys()) keys.push(k)
+      expect(keys.length).toBeGreaterThan(1)
+      await s.subs.x.del(keys.find(k => k.includes('\u0000c')) as string)
+    })
+    node = await open(home)
+    expect(sorted((await node.state('notes')).live)).toEqual(expected)
+    expect((await node.log('notes')).length).toBeGreaterThan(CHECKPOINT_MIN_COMMITS)
+  })
+
+  it('small capsules are not checkpointed', async () => {
+    const home = await tempHome(); homes.push(home)
+    const node = await open(home)
+    for (let i = 0; i < 3; i++) await node.put({ text: `n${i}`, capsule: 'small' })
+    await node.state('small')
+    await stop(node)
+    const n = await withStore(home, async s => { let k = 0; for await (const _ of s.subs.x.keys()) k++; return k })
+    expect(n).toBe(0)
+  })
+})

@@ -47,8 +47,10 @@ export class Ranker {
    * with the best terms of the first pass's top docs), then, over the best candidates,
    * conversation-aware rescoring: a reply inherits a share of the turn before it (more when
    * that turn asked a question), a turn a share of the one after it, turns two away a smaller
-   * share (inherited shares are boosted when the turn's speaker is the one the query names), and
-   * every matching turn a share of the best turn of its conversation. Returns up to `limit` [doc, score] pairs, best first.
+   * share (inherited shares are boosted when the turn's speaker is the one the query names),
+   * every candidate a share of its conversation's BM25 score as one document (read in the same
+   * pass over the postings), and, when the query asks when (`asksWhen`), a boost for turns that
+   * hold a time word. Returns up to `limit` [doc, score] pairs, best first.
    */
   rank (query: Map<string, number>, filter: DocFilter, limit: number, boost?: (n: number) => number, asksWhen = false): Array<[number, number]> {
     const ix = this.index
@@ -160,7 +162,7 @@ export class Ranker {
    * Adds a term's BM25 share to the docs holding it. With `sessions` (and a full pass over its
    * postings), also to each conversation as one document (its turns' text together): the term's
    * frequency in the conversation's passing docs, its length, and the share of all conversations
-   * holding the term.
+   * holding the term. (A common term read only for docs already found adds nothing to conversations.)
    */
   private accumulate (term: string, weight: number, filter: DocFilter, restricted = false, sessions = false): void {
     const post = this.index.postings.get(term)
@@ -194,6 +196,7 @@ export class Ranker {
       const ix = this.index
       const convs = ix.convs
       const alive = ix.alive
+      if (this.stamp >= 0xffffffff) { this.stamp = 0; this.dfStamp.fill(0); this.tfStamp.fill(0) }
       const stamp = ++this.stamp
       const { dfStamp, tfStamp, convTf } = this
       const found: number[] = []
@@ -264,7 +267,7 @@ export class Ranker {
     }
   }
 
-  /** Rescores a candidate pool with its conversations (replies, previous turns, sessions). */
+  /** Rescores a candidate pool with its conversations (replies, previous turns, sessions, time words). */
   private conversational (pool: Array<[number, number]>, filter: DocFilter, speakers: string[] = [], asksWhen = false): Array<[number, number]> {
     const ix = this.index
     const { next, nextQuestion, prev, session, twoAway } = this.params

@@ -166,8 +166,11 @@ export class Capsules {
   #advanceStates (committed: CommittedFrames[]): void {
     for (const c of committed) {
       const cacheKey = refKey(c.capsule, c.branch)
-      const hit = this.#states.get(cacheKey)
       const prevKey = c.previousHeads.map(h => h.toString()).sort().join(',')
+      // A branch written from no heads starts from the empty state: it is followed from its first
+      // commit (a large import then leaves a checkpoint behind without anyone asking for the state).
+      let hit = this.#states.get(cacheKey)
+      if (hit == null && prevKey === '') this.#states.set(cacheKey, hit = { key: '', state: { live: new Set(), removed: new Set(), commits: 0 } })
       if (hit == null || hit.key !== prevKey) { this.#states.delete(cacheKey); continue }
       const { live, removed } = hit.state
       for (const f of c.frames) live.add(cidKey(f.cid))

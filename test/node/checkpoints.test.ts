@@ -92,6 +92,27 @@ describe('state checkpoints', () => {
     expect((await node.log('notes')).length).toBeGreaterThan(CHECKPOINT_MIN_COMMITS)
   })
 
+  it('a capsule written from its first commit is checkpointed on stop without anyone asking for its state', async () => {
+    const home = await tempHome(); homes.push(home)
+    let node = await open(home)
+    await history(node)
+    await stop(node)
+    const n = await withStore(home, async s => { let k = 0; for await (const _ of s.subs.x.keys()) k++; return k })
+    expect(n).toBeGreaterThan(1)
+    node = await open(home)
+    const st = await node.state('notes')
+    expect(st.live.size).toBe(CHECKPOINT_MIN_COMMITS + 5)
+    expect(st.removed.size).toBe(3) // the superseded frame, the tombstoned one and the tombstone
+    await stop(node)
+    // the same as a walk of the log
+    await withStore(home, async s => { await s.subs.x.clear() })
+    node = await open(home)
+    const walked = await node.state('notes')
+    expect(sorted(walked.live)).toEqual(sorted(st.live))
+    expect(sorted(walked.removed)).toEqual(sorted(st.removed))
+    expect(walked.commits).toBe(st.commits)
+  })
+
   it('small capsules are not checkpointed', async () => {
     const home = await tempHome(); homes.push(home)
     const node = await open(home)

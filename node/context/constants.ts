@@ -23,27 +23,11 @@ export const LOAD_BATCH = 1000
 /** Yield to the event loop every this many ms during long CPU work. */
 export const ASYNC_TICK_MS = 10
 
-/** Ranking parameters not (yet) in `RankingParams`; settable the same way through `ranking`. */
-export interface ExtraRanking {
-  /**
-   * Boost for turns holding a time word ("yesterday", "last week", "2022") when the query asks
-   * when ("When…", "How long…", "What year…"): 82% of the evidence turns of LoCoMo's temporal
-   * questions hold one, against 19% of all turns.
-   */
-  when: number
-  /**
-   * Share of the top turn's score added to every candidate turn, scaled by its conversation's
-   * BM25 score (the conversation's turns read as one document) over the best conversation's:
-   * the passage-plus-document evidence of passage retrieval (Callan 1994). Replaces `session`.
-   */
-  sessionDoc: number
-}
-
 /**
  * Ranking defaults, tuned on LoCoMo's development split only
  * (test/bench/retrieval.bench.ts prints the effect of each).
  */
-export const DEFAULT_RANKING: RankingParams & ExtraRanking = {
+export const DEFAULT_RANKING: RankingParams = {
   k1: 0.9,
   b: 0.4,
   next: 0.4,

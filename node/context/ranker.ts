@@ -1,7 +1,6 @@
 import type { InvertedIndex } from './inverted-index.js'
 import type { RankingParams } from './interface.js'
 import type { DocFilter } from './filter.js'
-import { DEFAULT_RANKING, type ExtraRanking } from './constants.js'
 
 /**
  * English words that say when something happened or will (answers to "When…?" questions hold one
@@ -70,7 +69,7 @@ export class Ranker {
       const bounds = order.map(([t, w]) => this.upperBound(t, w))
       let remaining = bounds.reduce((a, b) => a + b, 0)
       let restricted = false
-      const sessions = (p as Partial<ExtraRanking>).sessionDoc ?? DEFAULT_RANKING.sessionDoc
+      const sessions = p.sessionDoc
       order.forEach(([t, w], i) => {
         if (!restricted && this.touched.length >= poolSize && remaining < this.best && remaining < this.threshold(poolSize)) restricted = true
         this.accumulate(t, w, filter, restricted, sessions > 0)
@@ -271,7 +270,7 @@ export class Ranker {
   private conversational (pool: Array<[number, number]>, filter: DocFilter, speakers: string[] = [], asksWhen = false): Array<[number, number]> {
     const ix = this.index
     const { next, nextQuestion, prev, session, twoAway } = this.params
-    const sessionDoc = (this.params as Partial<ExtraRanking>).sessionDoc ?? DEFAULT_RANKING.sessionDoc
+    const sessionDoc = this.params.sessionDoc
     if (next <= 0 && nextQuestion <= 0 && prev <= 0 && session <= 0 && twoAway <= 0 && sessionDoc <= 0) return pool
     const scores = this.scores
     const bonus = this.bonus
@@ -301,7 +300,7 @@ export class Ranker {
     let bestConvScore = 0
     for (const c of this.convsTouched) if (this.convScores[c] > bestConvScore) bestConvScore = this.convScores[c]
     const convShare = bestConvScore > 0 && pool.length > 0 ? sessionDoc * pool[0][1] / bestConvScore : 0
-    const when = asksWhen ? (this.params as Partial<ExtraRanking>).when ?? DEFAULT_RANKING.when : 0
+    const when = asksWhen ? this.params.when : 0
     const { speakerInherited, otherSpeaker, unnamedInherited } = this.params
     for (const n of members) {
       let inherited = bonus[n]

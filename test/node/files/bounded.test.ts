@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { openNode, buildCapsule, describeCapsule, storeDigest, type Opened } from './_fixture.js'
-import { recoverImports } from '../../../node/files/import.js'
+import { recoverImports } from '../../../node/files/index.js'
 import type { VivimNode } from '../../../node/index.js'
 
 const TINY = { chunkFrames: 8, stageBytes: 2048, ledgerBytes: 1024 }

@@ -196,8 +196,9 @@ export class Writer {
       for (let i = 0; i < frames.length; i += MAX_FRAMES_PER_COMMIT) {
         const chunk = frames.slice(i, i + MAX_FRAMES_PER_COMMIT)
         const c = createCommit({ capsule: CID.parse(id), parents, frames: chunk.map(f => f.cid), removes: removalsOf(chunk.map(f => ({ cid: f.cid, frame: f.value }))), author: this.#signer, time: now })
+        // Not put in the commit cache: states advance without reading them back, and a bulk
+        // write would only push out what reads cached (and promote garbage into the old heap).
         batch.blocks.push({ cid: c.cid, bytes: c.bytes })
-        this.#refs.rememberCommit(c.cid, c.value)
         commits.push(c.cid)
         parents = [c.cid]
       }

@@ -3,7 +3,8 @@
 // and the sets of commits visited and frames written in a ledger that spills to a temporary
 // database past a size. The roots are the head commits and the manifest.
 import { CID } from 'multiformats/cid'
-import { decodeCommit, headsAsOfTime, reduceHeads, type Commit, type Genesis } from '../../dag/index.js'
+import { decodeCommit, headsAsOfTime, reduceHeads, verifyBlock, type Commit, type Genesis } from '../../dag/index.js'
+import { Store, BlockNotFoundError } from '../store/index.js'
 import { DEFAULT_BRANCH } from '../constants.js'
 import { CapsuleExpiredError, InvalidParametersError } from '../errors.js'
 import { carHeader, carSection } from './car.js'
@@ -120,12 +121,24 @@ export async function planExport (c: FilesComponents, nameOrId: string, opts: Ex
         opts.signal?.throwIfAborted()
         yield carSection(cid, await c.store.getBlock(cid))
         result.commits++
+        // The frames it adds (those not written yet), read with one lookup per commit.
+        const todo: CID[] = []
         for (const f of commit.frames) {
           const k = 'W' + cidKey(f)
           if (await ledger.has(k)) continue
           await ledger.put(k)
-          if (forgottenSet.has(k.slice(1)) && !(await c.store.hasBlock(f))) { result.forgotten++; continue }
-          yield carSection(f, await c.store.getBlock(f))
+          todo.push(f)
+        }
+        const all = todo.length > 0 ? await c.store.subs.b.getMany(todo.map(f => Store.blockKey(f))) : []
+        for (let i = 0; i < todo.length; i++) {
+          const f = todo[i]
+          const bytes = all[i]
+          if (bytes == null) {
+            if (forgottenSet.has(cidKey(f))) { result.forgotten++; continue }
+            throw new BlockNotFoundError(`Block ${f.toString()} not found`)
+          }
+          verifyBlock(f, bytes)
+          yield carSection(f, bytes)
           result.frames++
         }
       }

@@ -61,7 +61,7 @@ export interface ScanOptions {
   now: number
   /** Called with each block whose hash (and, for records that carry one, signature) checked. */
   onBlock?: (cid: CID, bytes: Uint8Array, kind: 'genesis' | 'commit' | 'frame' | 'epoch') => Promise<void> | void
-  /** Where per-block metadata goes (default: a temporary ledger). */
+  /** Where per-block metadata goes (default: a temporary ledger, which may spill to a temporary database: clear `scan.ledger` when done). */
   ledger?: Ledger
   /** Collect problems instead of throwing the first (verifyFile). */
   collect?: boolean

@@ -19,11 +19,13 @@ export interface CapsuleState {
 const WALK_PARALLELISM = 8
 
 /**
- * Walks every commit reachable from `heads` once, in discovery order. The walk is iterative
- * (deep histories never overflow the stack) and loads up to WALK_PARALLELISM commits at a time.
+ * Walks every commit reachable from `heads` once, in discovery order (not past commits in
+ * `stop`). The walk is iterative (deep histories never overflow the stack) and loads up to
+ * WALK_PARALLELISM commits at a time.
  */
-export async function * ancestors (heads: Iterable<CID>, load: CommitLoader): AsyncGenerator<{ cid: CID, commit: Commit }> {
-  const seen = new Set<string>()
+export async function * ancestors (heads: Iterable<CID>, load: CommitLoader, stop?: ReadonlySet<string>): AsyncGenerator<{ cid: CID, commit: Commit }> {
+  // Commits in `stop` are neither yielded nor walked past.
+  const seen = new Set<string>(stop)
   const stack: CID[] = []
   for (const h of heads) stack.push(h)
   while (stack.length > 0) {
@@ -58,6 +60,36 @@ export async function stateAt (heads: Iterable<CID>, load: CommitLoader): Promis
     for (const r of commit.removes) removed.add(cidKey(r))
   }
   const live = new Set<string>()
+  for (const f of added) if (!removed.has(f)) live.add(f)
+  return { live, removed, commits }
+}
+
+/**
+ * The state at `heads` from a known state at `base` (a point the history passed through):
+ * only the commits above the base are walked and applied, so a capsule of 10,000 commits a few
+ * writes past its checkpoint reads a few commits. Undefined when that is not certain: a walk
+ * that meets a merge (its other side may reach below the base) or ends without meeting the
+ * base (it is not an ancestor); the caller then walks the whole history.
+ */
+export async function stateFrom (base: { heads: string[], state: CapsuleState }, heads: Iterable<CID>, load: CommitLoader): Promise<CapsuleState | undefined> {
+  const stop = new Set(base.heads)
+  const met = new Set<string>()
+  for (const h of heads) if (stop.has(h.toString())) met.add(h.toString())
+  const added: string[] = []
+  const removed = new Set(base.state.removed)
+  let commits = base.state.commits
+  for await (const { commit } of ancestors(heads, load, stop)) {
+    if (commit.parents.length !== 1) return undefined
+    const parent = commit.parents[0].toString()
+    if (stop.has(parent)) met.add(parent)
+    commits++
+    for (const f of commit.frames) added.push(cidKey(f))
+    for (const r of commit.removes) removed.add(cidKey(r))
+  }
+  // Every base head must lie on the way down: otherwise the base holds what these heads do not.
+  if (met.size !== stop.size) return undefined
+  const live = new Set<string>()
+  for (const f of base.state.live) if (!removed.has(f)) live.add(f)
   for (const f of added) if (!removed.has(f)) live.add(f)
   return { live, removed, commits }
 }

@@ -23,7 +23,7 @@ export { createGenesis, decodeGenesis, validateGenesis, genesisSigningBytes, val
 export { encodeSealed, decodeSealed, validateSealed, isSealedShape } from './sealed.js'
 export type { SealedFrame } from './sealed.js'
 export { createCommit, decodeCommit, validateCommit, commitSigningBytes } from './commit.js'
-export { ancestors, stateAt, headsAsOfTime, isAncestor, reduceHeads, removalsOf } from './history.js'
+export { ancestors, stateAt, stateFrom, headsAsOfTime, isAncestor, reduceHeads, removalsOf } from './history.js'
 export type { CommitLoader, CapsuleState } from './history.js'
 export { cidKey, flat } from './cid-key.js'
 export { CID } from 'multiformats/cid'

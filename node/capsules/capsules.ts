@@ -1,5 +1,5 @@
 import { CID } from 'multiformats/cid'
-import { cidKey, stateAt, headsAsOfTime, reduceHeads, ancestors, createCommit, decodeFrame, type CapsuleState, type CapsuleRules, type DagSigner, type Frame } from '../../dag/index.js'
+import { cidKey, stateAt, stateFrom, headsAsOfTime, reduceHeads, ancestors, createCommit, decodeFrame, type CapsuleState, type CapsuleRules, type DagSigner, type Frame } from '../../dag/index.js'
 import type { StoreBatch } from '../store/index.js'
 import type { Store } from '../store/index.js'
 import { DEFAULT_BRANCH } from '../constants.js'
@@ -136,11 +136,14 @@ export class Capsules {
       if (hit?.key === key) return hit.state
     }
     if (cacheKey != null) {
-      const saved = await loadCheckpoint(this.#store, cacheKey, key)
-      if (saved != null) {
-        this.#checkpoints.set(cacheKey, key)
-        this.#states.set(cacheKey, { key, state: saved })
-        return saved
+      const saved = await loadCheckpoint(this.#store, cacheKey)
+      if (saved?.heads === key) this.#checkpoints.set(cacheKey, key)
+      const state = saved == null
+        ? undefined
+        : saved.heads === key ? saved.state : await stateFrom({ heads: saved.heads === '' ? [] : saved.heads.split(','), state: saved.state }, heads, this.refs.loadCommit)
+      if (state != null) {
+        this.#states.set(cacheKey, { key, state })
+        return state
       }
     }
     const state = await stateAt(heads, this.refs.loadCommit)

@@ -5,8 +5,8 @@ import type { Store } from '../store/index.js'
  * State checkpoints: a branch's live and removed frames at some heads, saved when the node
  * stops, so that the first query after opening reads them instead of walking (and
  * signature-checking) every commit of a large capsule. A checkpoint names the heads it
- * describes: once the branch moved on (a crash before the next save, a write by an older
- * version), it no longer matches and the state is walked from the DAG as always. Derived
+ * describes: once the branch moved on (a session that wrote without saving one, a crash), only
+ * the commits above it are walked, or, past a merge, the whole history as always. Derived
  * data only: deleting every checkpoint loses nothing.
  */
 const FORMAT = 1
@@ -20,10 +20,10 @@ const chunkRange = (ref: string): { gte: string, lt: string } => ({ gte: `${ref}
 
 interface Head { v: number, heads: string, live: number, removed: number, commits: number, chunks: number }
 
-/** The checkpoint of `ref` when it describes exactly `heads` (a sorted, comma-joined key), else undefined. */
-export async function loadCheckpoint (store: Store, ref: string, heads: string): Promise<CapsuleState | undefined> {
+/** The checkpoint of `ref` and the heads it describes (a sorted, comma-joined key), or undefined. */
+export async function loadCheckpoint (store: Store, ref: string): Promise<{ heads: string, state: CapsuleState } | undefined> {
   const head = await store.subs.x.get(headKey(ref)) as Head | undefined
-  if (head == null || head.v !== FORMAT || head.heads !== heads) return undefined
+  if (head == null || head.v !== FORMAT || typeof head.heads !== 'string') return undefined
   const live = new Set<string>()
   const removed = new Set<string>()
   let chunks = 0
@@ -38,7 +38,7 @@ export async function loadCheckpoint (store: Store, ref: string, heads: string):
     }
   }
   if (chunks !== head.chunks || live.size !== head.live || removed.size !== head.removed) return undefined
-  return { live, removed, commits: head.commits }
+  return { heads: head.heads, state: { live, removed, commits: head.commits } }
 }
 
 /** Saves `state` as the checkpoint of `ref` at `heads`, replacing the one held (one atomic write). */

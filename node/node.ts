@@ -203,7 +203,7 @@ export class VivimNode {
     this.#check()
     const now = Date.now()
     const jobs: WriteJob[] = []
-    for (const t of threads) for (const j of await this.#jobs(t.inputs, t.opts, now)) jobs.push(j.job)
+    for (const t of threads) for (const j of await this.#jobs(t.inputs, t.opts, now)) jobs.push({ ...j.job, bulk: true })
     await this.#capsules.writer.writeMany(jobs)
   }
 

@@ -12,6 +12,11 @@ export interface WriteJob {
   create: boolean
   branch: string
   frames: Array<EncodedBlock<Frame>>
+  /**
+   * Part of a bulk load (an import): its commits are not put in the commit cache, which they
+   * would only churn (as a database's bulk load bypasses its buffer pool).
+   */
+  bulk?: boolean
 }
 
 /** What a committed group tells listeners (the search index, for one). */
@@ -176,17 +181,18 @@ export class Writer {
     if (ok.length === 0) return
 
     // Group frames by (capsule, branch), keeping put order.
-    const byRef = new Map<string, { id: string, branch: string, frames: Array<EncodedBlock<Frame>> }>()
+    const byRef = new Map<string, { id: string, branch: string, frames: Array<EncodedBlock<Frame>>, bulk: boolean }>()
     for (const { p, id } of ok) {
       const key = `${id}/${p.job.branch}`
       let g = byRef.get(key)
-      if (g == null) byRef.set(key, g = { id, branch: p.job.branch, frames: [] })
+      if (g == null) byRef.set(key, g = { id, branch: p.job.branch, frames: [], bulk: true })
       g.frames.push(...p.job.frames)
+      g.bulk &&= p.job.bulk === true
     }
     const committed: CommittedFrames[] = []
     const newHeads: Array<{ id: string, branch: string, heads: CID[] }> = []
     const now = this.#now()
-    for (const { id, branch, frames } of byRef.values()) {
+    for (const { id, branch, frames, bulk } of byRef.values()) {
       // A branch named for the first time starts at main's heads (a fork of the capsule as it is).
       const previousHeads = created.has(id)
         ? []
@@ -196,9 +202,8 @@ export class Writer {
       for (let i = 0; i < frames.length; i += MAX_FRAMES_PER_COMMIT) {
         const chunk = frames.slice(i, i + MAX_FRAMES_PER_COMMIT)
         const c = createCommit({ capsule: CID.parse(id), parents, frames: chunk.map(f => f.cid), removes: removalsOf(chunk.map(f => ({ cid: f.cid, frame: f.value }))), author: this.#signer, time: now })
-        // Not put in the commit cache: states advance without reading them back, and a bulk
-        // write would only push out what reads cached (and promote garbage into the old heap).
         batch.blocks.push({ cid: c.cid, bytes: c.bytes })
+        if (!bulk) this.#refs.rememberCommit(c.cid, c.value)
         commits.push(c.cid)
         parents = [c.cid]
       }

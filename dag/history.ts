@@ -2,8 +2,19 @@ import type { CID } from 'multiformats/cid'
 import type { Commit, Frame } from './interface.js'
 import { cidKey } from './cid-key.js'
 
+/**
+ * What a history walk reads of a commit. A full `Commit` is one; a cache may keep a lighter
+ * form whose frame and removal CIDs are strings (a decoded CID costs ten times its string).
+ */
+export interface WalkCommit {
+  parents: CID[]
+  time: number
+  frames: ReadonlyArray<CID | string>
+  removes: ReadonlyArray<CID | string>
+}
+
 /** Loads a decoded, verified commit by CID. */
-export type CommitLoader = (cid: CID) => Promise<Commit>
+export type CommitLoader<C extends WalkCommit = Commit> = (cid: CID) => Promise<C>
 
 /** A capsule's state at some point of its history: the live frames and what was removed. */
 export interface CapsuleState {
@@ -23,7 +34,7 @@ const WALK_PARALLELISM = 8
  * `stop`). The walk is iterative (deep histories never overflow the stack) and loads up to
  * WALK_PARALLELISM commits at a time.
  */
-export async function * ancestors (heads: Iterable<CID>, load: CommitLoader, stop?: ReadonlySet<string>): AsyncGenerator<{ cid: CID, commit: Commit }> {
+export async function * ancestors<C extends WalkCommit> (heads: Iterable<CID>, load: CommitLoader<C>, stop?: ReadonlySet<string>): AsyncGenerator<{ cid: CID, commit: C }> {
   // Commits in `stop` are neither yielded nor walked past.
   const seen = new Set<string>(stop)
   const stack: CID[] = []
@@ -50,7 +61,7 @@ export async function * ancestors (heads: Iterable<CID>, load: CommitLoader, sto
  * less the union of frames any of them removed. Union on both sides makes merging
  * commutative, associative and idempotent (a two-phase set), whatever the merge order.
  */
-export async function stateAt (heads: Iterable<CID>, load: CommitLoader): Promise<CapsuleState> {
+export async function stateAt (heads: Iterable<CID>, load: CommitLoader<WalkCommit>): Promise<CapsuleState> {
   const added: string[] = []
   const removed = new Set<string>()
   let commits = 0
@@ -71,7 +82,7 @@ export async function stateAt (heads: Iterable<CID>, load: CommitLoader): Promis
  * that meets a merge (its other side may reach below the base) or ends without meeting the
  * base (it is not an ancestor); the caller then walks the whole history.
  */
-export async function stateFrom (base: { heads: string[], state: CapsuleState }, heads: Iterable<CID>, load: CommitLoader): Promise<CapsuleState | undefined> {
+export async function stateFrom (base: { heads: string[], state: CapsuleState }, heads: Iterable<CID>, load: CommitLoader<WalkCommit>): Promise<CapsuleState | undefined> {
   const stop = new Set(base.heads)
   const met = new Set<string>()
   for (const h of heads) if (stop.has(h.toString())) met.add(h.toString())
@@ -98,7 +109,7 @@ export async function stateFrom (base: { heads: string[], state: CapsuleState },
  * The commits a capsule had at time `t`: every reachable commit made at or before `t`
  * (their ancestors are pulled in by `stateAt`, so a skewed clock never breaks closure).
  */
-export async function headsAsOfTime (heads: Iterable<CID>, t: number, load: CommitLoader): Promise<CID[]> {
+export async function headsAsOfTime (heads: Iterable<CID>, t: number, load: CommitLoader<WalkCommit>): Promise<CID[]> {
   const out: CID[] = []
   for await (const { cid, commit } of ancestors(heads, load)) {
     if (commit.time <= t) out.push(cid)
@@ -107,7 +118,7 @@ export async function headsAsOfTime (heads: Iterable<CID>, t: number, load: Comm
 }
 
 /** True when `ancestor` is reachable from (or equal to) any of `heads`. */
-export async function isAncestor (ancestor: CID, heads: Iterable<CID>, load: CommitLoader): Promise<boolean> {
+export async function isAncestor (ancestor: CID, heads: Iterable<CID>, load: CommitLoader<WalkCommit>): Promise<boolean> {
   const key = ancestor.toString()
   for await (const { cid } of ancestors(heads, load)) {
     if (cid.toString() === key) return true
@@ -116,7 +127,7 @@ export async function isAncestor (ancestor: CID, heads: Iterable<CID>, load: Com
 }
 
 /** Drops heads that are ancestors of other heads, so a ref keeps only true tips. */
-export async function reduceHeads (heads: CID[], load: CommitLoader): Promise<CID[]> {
+export async function reduceHeads (heads: CID[], load: CommitLoader<WalkCommit>): Promise<CID[]> {
   const unique = [...new Map(heads.map(h => [h.toString(), h])).values()]
   if (unique.length < 2) return unique
   const out: CID[] = []

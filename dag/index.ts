@@ -24,6 +24,6 @@ export { encodeSealed, decodeSealed, validateSealed, isSealedShape } from './sea
 export type { SealedFrame } from './sealed.js'
 export { createCommit, decodeCommit, validateCommit, commitSigningBytes } from './commit.js'
 export { ancestors, stateAt, stateFrom, headsAsOfTime, isAncestor, reduceHeads, removalsOf } from './history.js'
-export type { CommitLoader, CapsuleState } from './history.js'
+export type { CommitLoader, CapsuleState, WalkCommit } from './history.js'
 export { cidKey, flat } from './cid-key.js'
 export { CID } from 'multiformats/cid'

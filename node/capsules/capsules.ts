@@ -122,7 +122,7 @@ export class Capsules {
     }
     const t = asOf instanceof Date ? asOf.getTime() : asOf
     if (!Number.isFinite(t)) throw new InvalidParametersError('asOf is an invalid time')
-    return await headsAsOfTime(heads, t, this.refs.loadCommit)
+    return await headsAsOfTime(heads, t, this.refs.loadWalk)
   }
 
   /** The live frames of a capsule's branch, now or `asOf` a commit or time. */
@@ -140,13 +140,13 @@ export class Capsules {
       if (saved?.heads === key) this.#checkpoints.set(cacheKey, key)
       const state = saved == null
         ? undefined
-        : saved.heads === key ? saved.state : await stateFrom({ heads: saved.heads === '' ? [] : saved.heads.split(','), state: saved.state }, heads, this.refs.loadCommit)
+        : saved.heads === key ? saved.state : await stateFrom({ heads: saved.heads === '' ? [] : saved.heads.split(','), state: saved.state }, heads, this.refs.loadWalk)
       if (state != null) {
         this.#states.set(cacheKey, { key, state })
         return state
       }
     }
-    const state = await stateAt(heads, this.refs.loadCommit)
+    const state = await stateAt(heads, this.refs.loadWalk)
     if (cacheKey != null) this.#states.set(cacheKey, { key, state })
     return state
   }
@@ -248,7 +248,7 @@ export class Capsules {
       const mine = await this.refs.heads(id, into)
       const theirs = opts.from != null ? await this.refs.heads(id, opts.from) : []
       if (opts.from != null && !(await this.refs.hasBranch(id, opts.from))) throw new BranchNotFoundError(`No branch "${opts.from}"`)
-      const joined = await reduceHeads([...mine, ...theirs], this.refs.loadCommit)
+      const joined = await reduceHeads([...mine, ...theirs], this.refs.loadWalk)
       const same = (a: CID[], b: CID[]): boolean => a.length === b.length && a.every(x => b.some(y => y.equals(x)))
       if (joined.length <= 1) {
         const fastForward = !same(joined, mine)

@@ -1,8 +1,8 @@
 import { CID } from 'multiformats/cid'
-import { decodeCommit, decodeGenesis, type Commit, type CapsuleRules, type Genesis } from '../../dag/index.js'
+import { cidKey, decodeCommit, decodeGenesis, type Commit, type CapsuleRules, type Genesis, type WalkCommit } from '../../dag/index.js'
 import { nativeVerifier } from '../signatures/index.js'
 import type { Store } from '../store/index.js'
-import { COMMIT_CACHE_FRAMES, DEFAULT_BRANCH } from '../constants.js'
+import { COMMIT_CACHE_FRAMES, DEFAULT_BRANCH, WALK_CACHE_FRAMES } from '../constants.js'
 import { BranchNotFoundError, CapsuleNotFoundError } from '../errors.js'
 
 /** A capsule's record as the `c` sublevel keeps it. */
@@ -13,6 +13,8 @@ export interface CapsuleRecord {
   created: number
   rules?: CapsuleRules
 }
+
+const weight = (c: WalkCommit): number => 1 + c.frames.length + c.removes.length
 
 /** Key of a branch ref in the `r` sublevel. */
 export const refKey = (id: string, branch: string): string => `${id}/${branch}`
@@ -25,6 +27,9 @@ export class Refs {
   readonly store: Store
   readonly #commits = new Map<string, Commit>()
   #cachedFrames = 0
+  /** Commits as history walks read them, frame CIDs as strings (a tenth of the memory). */
+  readonly #walks = new Map<string, WalkCommit>()
+  #walkFrames = 0
   readonly #heads = new Map<string, CID[]>()
   readonly #records = new Map<string, CapsuleRecord>()
   readonly #names = new Map<string, string>()
@@ -46,18 +51,45 @@ export class Refs {
     return commit
   }
 
+  /**
+   * A commit as history walks (state, asOf, merges) read it: hash- and signature-checked like
+   * `loadCommit`, kept in a cache of its own whose frame CIDs are strings, so walks over a large
+   * capsule stay in memory where decoded commits would not.
+   */
+  readonly loadWalk = async (cid: CID): Promise<WalkCommit> => {
+    const key = cid.toString()
+    const hit = this.#walks.get(key)
+    if (hit != null) return hit
+    const full = this.#commits.get(key) ?? decodeCommit(cid, await this.store.getBlock(cid), this.#verify)
+    return this.#rememberWalk(key, full)
+  }
+
   /** Remembers a commit (made here, or read and checked); the oldest go once the cache lists COMMIT_CACHE_FRAMES frames. */
   rememberCommit (cid: CID, commit: Commit): void {
     const key = cid.toString()
+    this.#rememberWalk(key, commit)
     if (this.#commits.has(key)) return
-    const weight = (c: Commit): number => 1 + c.frames.length + c.removes.length
-    this.#commits.set(key, commit)
     this.#cachedFrames += weight(commit)
+    this.#commits.set(key, commit)
     for (const [k, c] of this.#commits) {
       if (this.#cachedFrames <= COMMIT_CACHE_FRAMES || k === key) break
       this.#commits.delete(k)
       this.#cachedFrames -= weight(c)
     }
+  }
+
+  #rememberWalk (key: string, commit: WalkCommit): WalkCommit {
+    const had = this.#walks.get(key)
+    if (had != null) return had
+    const walk: WalkCommit = { parents: commit.parents, time: commit.time, frames: commit.frames.map(cidKey), removes: commit.removes.map(cidKey) }
+    this.#walks.set(key, walk)
+    this.#walkFrames += weight(walk)
+    for (const [k, c] of this.#walks) {
+      if (this.#walkFrames <= WALK_CACHE_FRAMES || k === key) break
+      this.#walks.delete(k)
+      this.#walkFrames -= weight(c)
+    }
+    return walk
   }
 
   async loadGenesis (id: string): Promise<Genesis> {

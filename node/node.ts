@@ -5,7 +5,7 @@ import { Store, BlockNotFoundError } from './store/index.js'
 import { Capsules, checkBranchName, frameView, type CommittedFrames, type WriteJob } from './capsules/index.js'
 import { verifyStore } from './verify/index.js'
 import { nativeSigner, nativeVerifier } from './signatures/index.js'
-import { planExport, importCapsuleFile, verifyCapsuleFile, writeTo, sealedOpenerFor, type CapsuleSink, type CapsuleSource, type ExportOptions, type ExportResult, type FileReport, type ImportOptions as FileImportOptions, type ImportResult, type FilesComponents } from './files/index.js'
+import { planExport, importCapsuleFile, recoverImports, verifyCapsuleFile, writeTo, sealedOpenerFor, type CapsuleSink, type CapsuleSource, type ExportOptions, type ExportResult, type FileReport, type ImportOptions as FileImportOptions, type ImportResult, type FilesComponents } from './files/index.js'
 import { forgetFrames, findForQuery, collectGarbage, type ForgetComponents, type ForgetQuery, type ForgetOptions, type ForgetResult, type GcOptions, type GcResult } from './forget/index.js'
 import { NodeSearch } from './search.js'
 import { PrivateKeys, readFrame } from './private/index.js'
@@ -93,6 +93,8 @@ export class VivimNode {
     const store = new Store(home)
     await store.open()
     try {
+      // A capsule import cut short by a crash may have left unreachable blocks and index entries: undo them first.
+      await recoverImports(store)
       const node = new VivimNode(home, key, store, init.now ?? Date.now, init.search ?? true)
       for (const rec of await node.#capsules.refs.records()) if (rec.rules?.expires != null) node.#expiry.set(rec.id, rec.rules.expires)
       await node.#search.open()

@@ -332,12 +332,16 @@ export class VivimNode {
    */
   async importCapsule (source: CapsuleSource, opts: FileImportOptions = {}): Promise<ImportResult> {
     this.#check()
+    // Imported frames are read back for whoever listens; with no index and no listener, nobody does.
+    const listening = this.#search.enabled || this.#listeners.length > 0
     const result = await importCapsuleFile(this.#files, source, {
       ...opts,
-      emit: async (batch) => {
-        await this.#search.onCommit(batch, await this.#store.seq())
-        for (const l of this.#listeners) await l(batch)
-      }
+      emit: listening
+        ? async (batch) => {
+          await this.#search.onCommit(batch, await this.#store.seq())
+          for (const l of this.#listeners) await l(batch)
+        }
+        : undefined
     })
     this.#private.invalidate(result.capsule)
     const rules = (await this.#capsules.refs.record(result.capsule)).rules

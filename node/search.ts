@@ -44,6 +44,9 @@ export class NodeSearch {
     this.index = createSearchIndex({ db: init.store.db.sublevel('s', { keyEncoding: 'utf8', valueEncoding: 'json' }) as any, embedder: init.embedder })
   }
 
+  /** False when the node runs without search (nothing is indexed). */
+  get enabled (): boolean { return this.#enabled }
+
   /** Opens the index; a stale or behind index is rebuilt in the background (searches wait). */
   async open (): Promise<void> {
     // Without search the journal has no reader: drop it (an index opened later rebuilds whole).

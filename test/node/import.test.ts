@@ -104,6 +104,8 @@ describe('node.import', () => {
     await node.putMany(stored.map(uri => ({ text: uri, uri })))
     const asked = ['chat://a/1', 'chat://a/3', 'chat://a/10', 'chat://a/1/x', 'chat://b/1', 'chat://ü/😀', 'chat://ü/😁', 'chat://c', 'chat://a/']
     expect([...await node.hasUris(asked)].sort()).toEqual(['chat://a/1', 'chat://a/10', 'chat://b/1', 'chat://ü/😀'].sort())
+    // a seek past the last key, then one back to a stored uri
+    expect(await node.hasUris(['chat://zzz', 'chat://a/2'])).toEqual(new Set(['chat://a/2']))
     // none stored under their common prefix: one seek answers
     expect(await node.hasUris(['chat://z/1', 'chat://z/2'])).toEqual(new Set())
     expect(await node.hasUris([])).toEqual(new Set())

@@ -43,6 +43,9 @@ export function buildFilter (index: InvertedIndex, opts: SearchOptions, extra?: 
     if (ok === undefined) { ok = tags.every(([k, v]) => t[k] === v); tagged.set(t, ok) }
     return ok
   }
+  // The caller's predicate looks a CID up in a set: ask it once per doc, however many of the
+  // query's terms (and feedback passes) reach that doc. 0 unknown, 1 allowed, 2 not.
+  const asked = allowed !== undefined ? new Uint8Array(index.size) : undefined
   return (n: number): boolean => {
     if (since !== undefined && times[n] < since) return false
     if (until !== undefined && times[n] >= until) return false
@@ -50,7 +53,11 @@ export function buildFilter (index: InvertedIndex, opts: SearchOptions, extra?: 
     if (alive[n] !== 1) return false
     if (tags.length > 0 && !tagsMatch(index.tags[n])) return false
     if (prefix !== undefined) { const uri = index.uris[n]; if (uri === undefined || !uri.startsWith(prefix)) return false }
-    if (allowed !== undefined && !allowed(index.cids[n])) return false
+    if (allowed !== undefined && asked !== undefined) {
+      let a = asked[n]
+      if (a === 0) asked[n] = a = allowed(index.cids[n]) ? 1 : 2
+      if (a !== 1) return false
+    }
     return true
   }
 }

@@ -46,9 +46,14 @@ export class Refs {
     const key = cid.toString()
     const hit = this.#commits.get(key)
     if (hit != null) return hit
-    const commit = decodeCommit(cid, await this.store.getBlock(cid), this.#verify)
+    const commit = await this.#read(cid)
     this.rememberCommit(cid, commit)
     return commit
+  }
+
+  /** Reads, hash-checks, decodes and signature-checks a commit block. */
+  async #read (cid: CID): Promise<Commit> {
+    return decodeCommit(cid, await this.store.getBlock(cid), this.#verify)
   }
 
   /**
@@ -60,7 +65,7 @@ export class Refs {
     const key = cid.toString()
     const hit = this.#walks.get(key)
     if (hit != null) return hit
-    const full = this.#commits.get(key) ?? decodeCommit(cid, await this.store.getBlock(cid), this.#verify)
+    const full = this.#commits.get(key) ?? await this.#read(cid)
     return this.#rememberWalk(key, full)
   }
 

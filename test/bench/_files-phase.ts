@@ -5,7 +5,7 @@
 // with the store read); anonPeakMB is the anonymous part alone (Linux), the memory the phase needs.
 import '../../node/polyfill.js'
 import { stat } from 'node:fs/promises'
-import { readFileSync } from 'node:fs'
+import { anonKB } from './_util.js'
 import { createNode } from '../../node/index.js'
 import { verifyCapsuleFile } from '../../node/files/index.js'
 import { nativeVerifier } from '../../node/signatures/index.js'
@@ -17,7 +17,6 @@ let sampled = 0
 let anon = 0
 let heap = 0
 let tick = 0
-const anonKB = (): number => { try { return Number(/RssAnon:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) } catch { return 0 } }
 const timer = setInterval(() => {
   sampled = Math.max(sampled, process.memoryUsage.rss())
   if (++tick % 4 === 0) { anon = Math.max(anon, anonKB()); heap = Math.max(heap, process.memoryUsage().heapUsed) }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 
 /** Median of a list of numbers. */
@@ -19,4 +20,13 @@ export function percentile (xs: number[], p: number): number {
 export async function writeResults (name: string, results: unknown): Promise<void> {
   await mkdir('bench-results', { recursive: true })
   await writeFile(`bench-results/${name}.json`, JSON.stringify({ name, node: process.version, date: new Date().toISOString(), results }, null, 2))
+}
+
+/**
+ * This process's anonymous resident memory in KiB (Linux; 0 elsewhere). RSS also counts
+ * LevelDB's memory-mapped table files, clean page cache the kernel can take back; the
+ * anonymous part is the memory the work itself needs.
+ */
+export function anonKB (): number {
+  try { return Number(/RssAnon:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) } catch { return 0 }
 }

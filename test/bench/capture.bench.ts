@@ -14,13 +14,13 @@
  * reports the time until the first conversation is found by `search`.
  */
 import { spawn } from 'node:child_process'
-import { createWriteStream, readFileSync } from 'node:fs'
+import { createWriteStream } from 'node:fs'
 import { rm, stat } from 'node:fs/promises'
 import { freemem, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { once } from 'node:events'
-import { median, writeResults } from './_util.js'
+import { anonKB, median, writeResults } from './_util.js'
 
 const RSS_LIMIT_MB = 300
 /** A word only the first conversation holds: searching it tells when that conversation is searchable. */
@@ -132,9 +132,6 @@ async function childMain (mode: string, file: string): Promise<void> {
   const { importFile } = await import('../../node/capture/index.js')
   const { MemorySink } = await import('../node/capture/_sink.js')
   let sampled = process.memoryUsage().rss
-  // RSS also counts LevelDB's memory-mapped table files (clean page cache the kernel can take
-  // back); the anonymous part alone is the memory the import needs (Linux only, else 0).
-  const anonKB = (): number => { try { return Number(/RssAnon:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) } catch { return 0 } }
   let anon = anonKB()
   let ticks = 0
   const timer = setInterval(() => { sampled = Math.max(sampled, process.memoryUsage().rss); if (++ticks % 4 === 0) anon = Math.max(anon, anonKB()) }, 20)

@@ -1,6 +1,7 @@
 import { describe, it, expect, afterEach } from 'vitest'
 import { CID } from 'multiformats/cid'
 import { createNode, type VivimNode } from '../../node/index.js'
+import type { CapsuleState } from '../../dag/index.js'
 import { Store } from '../../node/store/index.js'
 import { CHECKPOINT_MIN_COMMITS } from '../../node/constants.js'
 import { tempHome, removeHome } from '../_helpers.js'
@@ -40,6 +41,21 @@ async function withStore<T> (home: string, fn: (s: Store) => Promise<T>): Promis
 }
 
 const sorted = (s: Iterable<string>): string[] => [...s].sort()
+
+/** Keys of the stored checkpoints (read with the node stopped). */
+async function checkpointKeys (home: string): Promise<string[]> {
+  return await withStore(home, async s => { const keys: string[] = []; for await (const k of s.subs.x.keys()) keys.push(k); return keys })
+}
+
+/** Drops every checkpoint, walks the whole log in a fresh node, and compares with `state`. */
+async function expectSameAsWalk (home: string, state: CapsuleState): Promise<void> {
+  await withStore(home, async s => { await s.subs.x.clear() })
+  const node = await open(home)
+  const walked = await node.state('notes')
+  expect(sorted(state.live)).toEqual(sorted(walked.live))
+  expect(sorted(state.removed)).toEqual(sorted(walked.removed))
+  expect(state.commits).toBe(walked.commits)
+}
 
 describe('state checkpoints', () => {
   it('the state saved on stop is read back on open without walking the commit log', async () => {
@@ -102,12 +118,7 @@ describe('state checkpoints', () => {
     expect(viaCheckpoint.live.has(s1)).toBe(true)
     expect(viaCheckpoint.live.has(cids[5])).toBe(false)
     await stop(node)
-    await withStore(home, async s => { await s.subs.x.clear() })
-    node = await open(home)
-    const walked = await node.state('notes')
-    expect(sorted(viaCheckpoint.live)).toEqual(sorted(walked.live))
-    expect(sorted(viaCheckpoint.removed)).toEqual(sorted(walked.removed))
-    expect(viaCheckpoint.commits).toBe(walked.commits)
+    await expectSameAsWalk(home, viaCheckpoint)
   })
 
   it('a checkpoint of heads the branch has moved past is caught up; a damaged one is ignored', async () => {
@@ -128,12 +139,9 @@ describe('state checkpoints', () => {
     await stop(node) // saves a checkpoint at the new heads
 
     // A chunk goes missing: the state is walked from the DAG again, and is the same.
-    await withStore(home, async s => {
-      const keys: string[] = []
-      for await (const k of s.subs.x.keys()) keys.push(k)
-      expect(keys.length).toBeGreaterThan(1)
-      await s.subs.x.del(keys.find(k => k.includes('\u0000c')) as string)
-    })
+    const keys = await checkpointKeys(home)
+    expect(keys.length).toBeGreaterThan(1)
+    await withStore(home, async s => { await s.subs.x.del(keys.find(k => k.includes('\u0000c')) as string) })
     node = await open(home)
     expect(sorted((await node.state('notes')).live)).toEqual(expected)
     expect((await node.log('notes')).length).toBeGreaterThan(CHECKPOINT_MIN_COMMITS)
@@ -144,20 +152,13 @@ describe('state checkpoints', () => {
     let node = await open(home)
     await history(node)
     await stop(node)
-    const n = await withStore(home, async s => { let k = 0; for await (const _ of s.subs.x.keys()) k++; return k })
-    expect(n).toBeGreaterThan(1)
+    expect((await checkpointKeys(home)).length).toBeGreaterThan(1)
     node = await open(home)
     const st = await node.state('notes')
     expect(st.live.size).toBe(CHECKPOINT_MIN_COMMITS + 5)
     expect(st.removed.size).toBe(3) // the superseded frame, the tombstoned one and the tombstone
     await stop(node)
-    // the same as a walk of the log
-    await withStore(home, async s => { await s.subs.x.clear() })
-    node = await open(home)
-    const walked = await node.state('notes')
-    expect(sorted(walked.live)).toEqual(sorted(st.live))
-    expect(sorted(walked.removed)).toEqual(sorted(st.removed))
-    expect(walked.commits).toBe(st.commits)
+    await expectSameAsWalk(home, st)
   })
 
   it('small capsules are not checkpointed', async () => {
@@ -166,7 +167,6 @@ describe('state checkpoints', () => {
     for (let i = 0; i < 3; i++) await node.put({ text: `n${i}`, capsule: 'small' })
     await node.state('small')
     await stop(node)
-    const n = await withStore(home, async s => { let k = 0; for await (const _ of s.subs.x.keys()) k++; return k })
-    expect(n).toBe(0)
+    expect(await checkpointKeys(home)).toEqual([])
   })
 })

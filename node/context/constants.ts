@@ -44,6 +44,8 @@ export const DEFAULT_RANKING: RankingParams = {
   prfTerms: 8,
   prfWeight: 0.3,
   hyponyms: 0.3,
+  inflections: 0.7,
+  derivations: 0.7,
   time: 2,
   rrfK: 60,
   when: 0.6,

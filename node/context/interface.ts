@@ -140,6 +140,16 @@ export interface RankingParams {
   prfWeight: number
   /** Weight of narrower words (WordNet hyponyms, English) added to each query term; 0 turns it off. */
   hyponyms: number
+  /**
+   * Weight of the other inflections of a query word that stemming cannot join (irregular English
+   * verbs and nouns: "buy" / "bought", "child" / "children"); 0 turns it off.
+   */
+  inflections: number
+  /**
+   * Weight of the index's words that differ from a query word by a short ending after stemming
+   * ("writer" for "write", "competition" for "compete"); 0 turns it off.
+   */
+  derivations: number
   /** Boost for docs inside the time the query names (`timeMode: 'boost'`). */
   time: number
   /** Reciprocal rank fusion constant. */

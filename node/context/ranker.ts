@@ -1,6 +1,7 @@
 import type { InvertedIndex } from './inverted-index.js'
 import type { RankingParams } from './interface.js'
 import type { DocFilter } from './filter.js'
+import { Derivations } from './expansion.js'
 
 /**
  * English words that say when something happened or will (answers to "When…?" questions hold one
@@ -37,10 +38,15 @@ export class Ranker {
   private stamp = 0
   private convsTouched: number[] = []
 
-  constructor (private readonly index: InvertedIndex, private readonly params: RankingParams) {}
+  private readonly derivations: Derivations
+
+  constructor (private readonly index: InvertedIndex, private readonly params: RankingParams) {
+    this.derivations = new Derivations(index)
+  }
 
   /**
-   * Ranks docs for weighted query terms: BM25 (term at a time, rarest first; a very common
+   * Ranks docs for weighted query terms, widened with the words' other forms (irregular
+   * inflections, other short endings) and narrower words: BM25 (term at a time, rarest first; a very common
    * term only rescores docs already found once it cannot lift a new doc near the top), a
    * boost for docs whose speaker the query names, pseudo-relevance feedback (a second pass
    * with the best terms of the first pass's top docs), then, over the best candidates,
@@ -54,6 +60,7 @@ export class Ranker {
   rank (query: Map<string, number>, filter: DocFilter, limit: number, boost?: (n: number) => number, asksWhen = false): Array<[number, number]> {
     const ix = this.index
     const p = this.params
+    if (p.inflections > 0 || p.derivations > 0) query = this.withFamilies(query)
     if (p.hyponyms > 0) query = this.withHyponyms(query)
     this.ensure(ix.size)
     this.ensureConvs(ix.convNames.length)
@@ -109,6 +116,34 @@ export class Ranker {
         const x = w * this.params.hyponyms
         if ((out.get(u) ?? 0) < x) out.set(u, x)
       }
+    }
+    return out ?? query
+  }
+
+  /**
+   * Adds the index's terms for the other forms of each query word that stemming leaves apart:
+   * irregular inflections ("What did Ana buy?" also finds "bought") at `inflections` times the
+   * term's weight, and words with a short other ending ("writer" for "write", "competition" for
+   * "compete") at `derivations` times. An added term never weighs more than the query's own
+   * word (its weight is scaled down when it is rarer), and speakers' names are left alone.
+   */
+  private withFamilies (query: Map<string, number>): Map<string, number> {
+    const ix = this.index
+    const { inflections, derivations } = this.params
+    let out: Map<string, number> | undefined
+    for (const [t, w] of query) {
+      if (ix.roleTerms.has(t)) continue
+      const idf = this.idf(ix.postings.get(t)?.df ?? 0)
+      const add = (u: string, share: number): void => {
+        if (query.has(u) || ix.roleTerms.has(u)) return
+        const df = ix.postings.get(u)?.df ?? 0
+        if (df <= 0) return
+        const x = w * share * Math.min(1, idf / this.idf(df))
+        out ??= new Map(query)
+        if ((out.get(u) ?? 0) < x) out.set(u, x)
+      }
+      if (inflections > 0) for (const u of ix.tokenizer.inflections?.(t) ?? []) add(u, inflections)
+      if (derivations > 0) for (const u of this.derivations.of(t)) add(u, derivations)
     }
     return out ?? query
   }

@@ -2,6 +2,7 @@ import { stemmerFor } from './_stemmers.js'
 import { stopwordsFor } from './stopwords.js'
 import type { StemLanguage } from './interface.js'
 import { englishHyponyms } from './expansion.js'
+import { ENGLISH_IRREGULAR } from './_inflections.js'
 
 /** A token and where its surface form lies in the text (UTF-16 offsets). */
 export interface TokenSpan {
@@ -25,6 +26,11 @@ export interface Tokenizer {
    * expansion; English only (WordNet), empty otherwise.
    */
   narrower? (term: string): readonly string[]
+  /**
+   * Terms of the other inflections of the same word where stemming cannot join them ("buy" →
+   * "bought", "children" → "child"), for query expansion; English only, empty otherwise.
+   */
+  inflections? (term: string): readonly string[]
 }
 
 /** Whether the regex path segments this (NFKC) text, instead of Intl.Segmenter. */
@@ -167,11 +173,26 @@ export function createTokenizer (language: StemLanguage, options: TokenizerOptio
     return regexPath && regexSegmentable(norm) ? matched(norm, sameLength) : segmented(norm, sameLength)
   }
 
+  let families: Map<string, readonly string[]> | undefined
+  /** The other terms of a term's family in `ENGLISH_IRREGULAR` (stemmed here, on first use). */
+  function inflections (t: string): readonly string[] {
+    if (language !== 'english') return NONE
+    if (families === undefined) {
+      families = new Map()
+      for (const line of ENGLISH_IRREGULAR.split('\n')) {
+        const terms = [...new Set(line.split(' ').map(w => term(w)).filter((x): x is string => x !== undefined))]
+        for (const x of terms) families.set(x, [...(families.get(x) ?? []), ...terms.filter(y => y !== x)])
+      }
+    }
+    return families.get(t) ?? NONE
+  }
+
   return {
     spans,
     terms: (text) => spans(text).map(s => s.term),
     isStopword: (word) => stop.has(fold(word)),
     narrower: (t) => language === 'english' ? englishHyponyms(t) : NONE,
+    inflections,
     term
   }
 }

@@ -80,6 +80,8 @@ export const KEY_BYTES = 32
 /** Tag of a wrapped-key envelope block and of an epoch block. */
 export const WRAPPED_KEY_TAG = 'vivim/wrapped-key@1'
 export const EPOCH_TAG = 'vivim/epoch@1'
+/** Tag of a frame-key bundle block (frame keys under an epoch key). */
+export const FRAME_KEYS_TAG = 'vivim/frame-keys@1'
 /** HKDF info prefix of key wrapping (both public keys and the context follow it). */
 export const WRAP_INFO = 'vivim/key-wrap/v1'
 

@@ -70,6 +70,8 @@ export { wrapKey, unwrapKey, encodeWrappedKey, decodeWrappedKey } from './keywra
 export type { WrappedKey } from './keywrap.js'
 export { EpochKeyring, encodeEpochBlock, decodeEpochBlock, epochContext, epochOf } from './keyring.js'
 export type { EpochBlock, KeyringInit } from './keyring.js'
+export { sealFrameBox, openFrameBox, isFrameBox, encodeFrameKeys, decodeFrameKeys, openFrameKeys, isFrameKeysShape, FRAME_BOX_VERSION, MAX_BUNDLE_KEYS } from './frame-keys.js'
+export type { FrameKeyBundle } from './frame-keys.js'
 
 // Constants
 export {

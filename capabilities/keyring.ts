@@ -106,6 +106,8 @@ export interface KeyringInit {
   admin: Signer & KeyAgreement
   /** Other readers' DIDs. */
   readers?: Iterable<string>
+  /** The first epoch's number (default 0): a keyring that replaces another continues its numbering. */
+  epoch?: number
 }
 
 /**
@@ -139,7 +141,9 @@ export class EpochKeyring {
   /** A new keyring at epoch 0 (owner side). */
   static create (init: KeyringInit): EpochKeyring {
     const ring = new EpochKeyring(init.id, init.admin.did, init.admin, init.admin)
-    ring.#startEpoch(0, new Set([init.admin.did, ...(init.readers ?? [])]))
+    const epoch = init.epoch ?? 0
+    if (!isSafeInt(epoch) || epoch < 0 || epoch > MAX_EPOCH) throw new RangeError('epoch out of range')
+    ring.#startEpoch(epoch, new Set([init.admin.did, ...(init.readers ?? [])]))
     return ring
   }
 
@@ -151,11 +155,11 @@ export class EpochKeyring {
    *
    * @throws {MalformedEnvelopeError} {InvalidSignature} for a bad block
    */
-  static async open (o: { id: string, admin: string, reader: KeyAgreement | (Signer & KeyAgreement), blocks: Iterable<Uint8Array>, verifier?: SignatureVerifier }): Promise<EpochKeyring> {
+  static async open (o: { id: string, admin: string, reader: KeyAgreement | (Signer & KeyAgreement), blocks: Iterable<Uint8Array>, verifier?: SignatureVerifier, skipUnopenable?: boolean }): Promise<EpochKeyring> {
     // The admin reopening its own keyring (after a restart) keeps the right to rotate and add readers.
     const asAdmin = o.reader.did === o.admin && typeof (o.reader as Partial<Signer>).sign === 'function' ? o.reader as Signer & KeyAgreement : undefined
     const ring = new EpochKeyring(o.id, o.admin, o.reader, asAdmin)
-    await ring.addBlocks(o.blocks, { verifier: o.verifier })
+    await ring.addBlocks(o.blocks, { verifier: o.verifier, skipUnopenable: o.skipUnopenable })
     return ring
   }
 
@@ -166,8 +170,10 @@ export class EpochKeyring {
    *
    * @throws {MalformedEnvelopeError} {InvalidSignature} for a bad block (blocks before it are kept)
    * @throws {DecryptionError} when a block names this reader but its wrapped key does not open
+   *   (unless `skipUnopenable`: then that epoch stays without a key, as for an owner whose
+   *   earlier key-agreement key was destroyed on purpose)
    */
-  async addBlocks (blocks: Iterable<Uint8Array>, options: { verifier?: SignatureVerifier } = {}): Promise<number[]> {
+  async addBlocks (blocks: Iterable<Uint8Array>, options: { verifier?: SignatureVerifier, skipUnopenable?: boolean } = {}): Promise<number[]> {
     const verifier = options.verifier ?? createSignatureVerifier()
     const me = this.#reader.did
     const opened: number[] = []
@@ -182,7 +188,14 @@ export class EpochKeyring {
       if (better) this.#blocks.set(block.epoch, block)
       const w = block.readers.get(me)
       if (w !== undefined && !this.#keys.has(block.epoch)) {
-        this.#keys.set(block.epoch, unwrapKey(w, this.#reader, epochContext(this.id, block.epoch)))
+        let key: Uint8Array
+        try {
+          key = unwrapKey(w, this.#reader, epochContext(this.id, block.epoch))
+        } catch (err) {
+          if (options.skipUnopenable === true && (err as Error).name === 'DecryptionError') continue
+          throw err
+        }
+        this.#keys.set(block.epoch, key)
         opened.push(block.epoch)
       }
     }
@@ -226,7 +239,7 @@ export class EpochKeyring {
       const key = this.#keys.get(e)
       if (block === undefined || key === undefined || block.readers.has(did)) continue
       const readers = new Map(block.readers)
-      readers.set(did, wrapKey(key, did, epochContext(this.id, e)))
+      readers.set(did, wrapKey(key, this.#recipient(did, admin), epochContext(this.id, e)))
       const next = encodeEpochBlock(admin, this.id, e, readers)
       this.#blocks.set(e, next)
       changed.push(next)
@@ -291,12 +304,21 @@ export class EpochKeyring {
     return this.#admin
   }
 
+  /**
+   * Where a reader's key is wrapped: the key its DID names, except for the admin, whose own key
+   * agreement may be a separate, replaceable key (a node keeps one per private capsule, so that
+   * destroying it makes the capsule's older epochs unreadable even to its owner's identity).
+   */
+  #recipient (did: string, admin: Signer & KeyAgreement): string | Uint8Array {
+    return did === admin.did ? admin.x25519PublicKey : did
+  }
+
   #startEpoch (epoch: number, readers: Set<string>): EpochBlock {
     const admin = this.#requireAdmin()
     const key = generateContentKey()
     const ctx = epochContext(this.id, epoch)
     const wrapped = new Map<string, WrappedKey>()
-    for (const did of readers) wrapped.set(did, wrapKey(key, did, ctx))
+    for (const did of readers) wrapped.set(did, wrapKey(key, this.#recipient(did, admin), ctx))
     const block = encodeEpochBlock(admin, this.id, epoch, wrapped)
     this.#keys.set(epoch, key)
     this.#blocks.set(epoch, block)

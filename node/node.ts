@@ -5,15 +5,15 @@ import { Store, BlockNotFoundError } from './store/index.js'
 import { Capsules, checkBranchName, frameView, type CommittedFrames, type WriteJob } from './capsules/index.js'
 import { verifyStore } from './verify/index.js'
 import { nativeSigner, nativeVerifier } from './signatures/index.js'
-import { planExport, importCapsuleFile, recoverImports, verifyCapsuleFile, writeTo, sealedOpenerFor, type CapsuleSink, type CapsuleSource, type ExportOptions, type ExportResult, type FileReport, type ImportOptions as FileImportOptions, type ImportResult, type FilesComponents } from './files/index.js'
-import { forgetFrames, findForQuery, collectGarbage, type ForgetComponents, type ForgetQuery, type ForgetOptions, type ForgetResult, type GcOptions, type GcResult } from './forget/index.js'
+import { planExport, importCapsuleFile, recoverImports, verifyCapsuleFile, writeTo, type CapsuleSink, type CapsuleSource, type ExportOptions, type ExportResult, type FileReport, type ImportOptions as FileImportOptions, type ImportResult, type FilesComponents } from './files/index.js'
+import { forgetFrames, findForQuery, collectGarbage, shredForgotten, type ForgetComponents, type ForgetQuery, type ForgetOptions, type ForgetResult, type GcOptions, type GcResult } from './forget/index.js'
 import { NodeSearch } from './search.js'
 import { PrivateKeys, readFrame } from './private/index.js'
 import { Tokens, type ShareOptions, type TokenRecord } from './tokens/index.js'
 import type { Delegation, Invocation, TokenInput, ValidatedInvocation } from '../capabilities/index.js'
 import type { SearchHit, ContextResult } from './context/index.js'
 import type { ImportOptions, ImportReport, SourceRecord } from './capture/index.js'
-import { resolveHome, loadOrCreateIdentity } from './home/index.js'
+import { resolveHome, loadOrCreateIdentity, Vault } from './home/index.js'
 import { DEFAULT_BRANCH, DEFAULT_CAPSULE } from './constants.js'
 import { FrameForgottenError, FrameNotFoundError, InvalidParametersError, NodeStoppedError } from './errors.js'
 import type { NodeSearchOptions, NodeContextOptions, AbortOptions, CapsuleInfo, CommitView, FrameView, HistoryOptions, MergeOptions, NodeInit, PutInput, PutManyOptions, TimelineOptions, VerifyReport } from './interface.js'
@@ -43,12 +43,12 @@ export class VivimNode {
   readonly #expiry = new Map<string, number>()
   #stopped = false
 
-  private constructor (home: string, key: Ed25519Key, store: Store, now: () => number, search: boolean) {
+  private constructor (home: string, key: Ed25519Key, vault: Vault, store: Store, now: () => number, search: boolean) {
     this.home = home
     this.#key = key
     this.did = key.did
     this.#store = store
-    this.#private = new PrivateKeys({ store, key })
+    this.#private = new PrivateKeys({ store, key, vault })
     this.#capsules = new Capsules({
       store,
       readFrame: async (c, bytes, capsule) => await this.#readFrame(c, bytes, capsule),
@@ -71,7 +71,8 @@ export class VivimNode {
       verifier: nativeVerifier(),
       now,
       epochBlocks: async (id) => await this.#private.epochBlocks(id),
-      sealedOpener: sealedOpenerFor(key),
+      sealedOpener: async (id, owner, blocks, bundles) => this.#private.importKeys(id, (await this.#private.openRing(id, owner, blocks)).ring, bundles),
+      frameKeyBundles: async (id, skip) => (await this.#private.epochBlocks(id)).length === 0 ? [] : await this.#private.exportBundles(id, (await this.#capsules.refs.record(id)).owner, skip),
       // The record PrivateKeys keeps under `k` (keyring/<capsule> → { owner, blocks }).
       keyringPut: (id, owner, blocks) => ({ sub: 'k', key: `keyring/${id}`, value: { owner, blocks } })
     }
@@ -81,6 +82,11 @@ export class VivimNode {
       signer,
       now,
       putMany: async (inputs) => await this.putMany(inputs),
+      shred: async (capsule, cids) => {
+        const rec = await this.#capsules.refs.record(capsule)
+        if (rec.rules?.encrypted !== true) return 0
+        return await this.#capsules.writer.exclusive(async () => await this.#private.shred(capsule, rec.owner, new Set(cids)))
+      },
       readFrame: async (c, bytes, capsule) => await this.#readFrame(c, bytes, capsule)
     }
   }
@@ -90,12 +96,13 @@ export class VivimNode {
     if (init.network !== undefined && init.network !== false) throw new InvalidParametersError('Only network: false is supported by this version (networking is not built yet)')
     const home = resolveHome(init.home)
     const { key } = await loadOrCreateIdentity(home, { passphrase: init.passphrase })
+    const vault = await Vault.open(home, key)
     const store = new Store(home)
     await store.open()
     try {
       // A capsule import cut short by a crash may have left unreachable blocks and index entries: undo them first.
       await recoverImports(store)
-      const node = new VivimNode(home, key, store, init.now ?? Date.now, init.search ?? true)
+      const node = new VivimNode(home, key, vault, store, init.now ?? Date.now, init.search ?? true)
       for (const rec of await node.#capsules.refs.records()) if (rec.rules?.expires != null) node.#expiry.set(rec.id, rec.rules.expires)
       await node.#search.open()
       return node
@@ -192,7 +199,11 @@ export class VivimNode {
       const id = await this.#capsules.refs.find(job.capsule)
       if (id == null) continue
       const rec = await this.#capsules.refs.record(id)
-      if (rec.rules?.encrypted === true) job.frames = await Promise.all(job.frames.map(async f => await this.#private.seal(id, rec.owner, f)))
+      if (rec.rules?.encrypted === true) {
+        const sealed = await this.#private.seal(id, rec.owner, job.frames)
+        job.frames = sealed.frames
+        job.puts = sealed.puts
+      }
     }
     return [...jobs.values()]
   }
@@ -359,6 +370,8 @@ export class VivimNode {
    * Forgets frames: a tombstone on every branch where each is live, so it leaves every state
    * from now on; `{ gc: true }` also deletes the blocks now (else at the next `gc`). The query
    * form forgets what `search` finds (default: a substring match over timelines).
+   * In a private capsule the frames' keys are destroyed too (crypto-shredding: older exports
+   * and leftover bytes no longer open for them), and their blocks are deleted at once.
    *
    * @throws {FrameNotFoundError} for a CID that is not a frame of this node
    */
@@ -366,8 +379,23 @@ export class VivimNode {
     this.#check()
     const cids = typeof targets === 'string' ? [targets] : Array.isArray(targets) ? targets : await findForQuery(this.#forget, targets)
     const result = await forgetFrames(this.#forget, cids)
-    if (opts.gc === true) result.gc = await this.gc(opts)
+    // A sealed frame is deleted at once: gc reads it one last time (to drop its index entries), then its key goes.
+    const sealed = await this.#inPrivateCapsule([...result.forgotten, ...result.already])
+    if (opts.gc === true || sealed.length > 0) result.gc = await this.gc(opts)
+    // (keys a forget cut short left behind go now)
+    result.keysDestroyed = (result.gc?.keysDestroyed ?? 0) + await shredForgotten(this.#forget, sealed)
     return result
+  }
+
+  /** Those of these frame CIDs that belong (or belonged, when forgotten) to a private capsule. */
+  async #inPrivateCapsule (cids: string[]): Promise<string[]> {
+    const [held, gone] = await Promise.all([this.#store.subs.f.getMany(cids), this.#store.subs.g.getMany(cids)])
+    const out: string[] = []
+    for (let i = 0; i < cids.length; i++) {
+      const id = held[i] ?? gone[i]
+      if (id != null && (await this.#capsules.refs.record(id).catch(() => undefined))?.rules?.encrypted === true) out.push(cids[i])
+    }
+    return out
   }
 
   /**
@@ -562,10 +590,10 @@ export class VivimNode {
     await this.#capsules.writer.flush()
     return await verifyStore(this.#store, {
       ...opts,
-      openSealed: async (sealed) => {
+      openSealed: async (sealed, cid) => {
         const capsule = sealed.capsule.toString()
         if ((await this.#capsules.refs.find(capsule)) == null) return undefined
-        return await this.#private.open(sealed, (await this.#capsules.refs.record(capsule)).owner)
+        return await this.#private.open(sealed, (await this.#capsules.refs.record(capsule)).owner, cid.toString())
       }
     })
   }

@@ -57,12 +57,12 @@ export class Capsules {
   }
 
   /** Creates a capsule. @throws {AlreadyExistsError} when the name is taken */
-  async create (name: string, opts: { rules?: CapsuleRules, extra?: (id: string) => StoreBatch } = {}): Promise<CapsuleInfo> {
+  async create (name: string, opts: { rules?: CapsuleRules, extra?: (id: string) => StoreBatch | Promise<StoreBatch> } = {}): Promise<CapsuleInfo> {
     return await this.writer.exclusive(async () => {
       if ((await this.refs.find(name)) != null) throw new AlreadyExistsError(`A capsule named "${name}" exists already`)
       const { record, batch } = this.writer.genesisOps(name, opts.rules)
       // Whatever must exist with the capsule (a private capsule's first epoch) lands in the same batch.
-      const extra = opts.extra?.(record.id)
+      const extra = await opts.extra?.(record.id)
       if (extra != null) { batch.blocks.push(...extra.blocks); batch.puts.push(...extra.puts) }
       await this.#store.write(batch)
       this.refs.rememberRecord(record)

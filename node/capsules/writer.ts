@@ -17,6 +17,8 @@ export interface WriteJob {
    * would only churn (as a database's bulk load bypasses its buffer pool).
    */
   bulk?: boolean
+  /** Store ops that must land with these frames (a private capsule's frame keys). */
+  puts?: StoreBatch['puts']
 }
 
 /** What a committed group tells listeners (the search index, for one). */
@@ -188,6 +190,7 @@ export class Writer {
       if (g == null) byRef.set(key, g = { id, branch: p.job.branch, frames: [], bulk: true })
       g.frames.push(...p.job.frames)
       g.bulk &&= p.job.bulk === true
+      if (p.job.puts != null) batch.puts.push(...p.job.puts)
     }
     const committed: CommittedFrames[] = []
     const newHeads: Array<{ id: string, branch: string, heads: CID[] }> = []

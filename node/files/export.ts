@@ -92,7 +92,10 @@ export async function planExport (c: FilesComponents, nameOrId: string, opts: Ex
   const forgotten: CID[] = []
   for await (const [k, v] of c.store.subs.g.iterator()) if (v === id) forgotten.push(CID.parse(k))
   const forgottenSet = new Set(forgotten.map(String))
-  const keyring = (await c.epochBlocks(id)).map(k => CID.parse(k))
+  const epochs = (await c.epochBlocks(id)).map(k => CID.parse(k))
+  // A private capsule's frame keys travel as bundles under its latest epoch key, made for this file.
+  const bundles = await c.frameKeyBundles(id, (k) => forgottenSet.has(k))
+  const keyring = [...epochs, ...bundles.map(b => b.cid)]
   const manifest = createManifest({ capsule: genesisCid, branches, forgotten, keyring, exporter: c.signer, time: c.now() })
   const heads = [...new Map(Object.values(branches).flat().map(h => [h.toString(), h])).values()].sort((a, b) => a.toString() < b.toString() ? -1 : 1)
   const roots = [...heads, manifest.cid]
@@ -111,7 +114,8 @@ export async function planExport (c: FilesComponents, nameOrId: string, opts: Ex
     yield carHeader(roots)
     yield carSection(manifest.cid, manifest.bytes)
     yield carSection(genesisCid, genesisBytes)
-    for (const k of keyring) yield carSection(k, await c.store.getBlock(k))
+    for (const k of epochs) yield carSection(k, await c.store.getBlock(k))
+    for (const b of bundles) yield carSection(b.cid, b.bytes)
     // Commits are read past the node's commit cache: a long history would fill it with every
     // commit's frame CIDs (about 0.5 KB each) and the export would grow with the capsule.
     const load = async (cid: CID): Promise<Commit> => decodeCommit(cid, await c.store.getBlock(cid), c.verifier)

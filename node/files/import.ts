@@ -264,16 +264,21 @@ async function commit (c: FilesComponents, scan: Scan, stage: Stage, ledger: Led
   }
 
   // A private capsule's keyring travels with it: record its epoch blocks beside those held.
-  const epochs = [...scan.epochs.keys()]
-  let open: ((sealed: SealedFrame) => Frame) | undefined
+  const bundled = new Set(scan.bundles.map(b => b.cid.toString()))
+  const epochs = [...scan.epochs.keys()].filter(k => !bundled.has(k))
+  let keys: Awaited<ReturnType<FilesComponents['sealedOpener']>> | undefined
   if (epochs.length > 0 || scan.sealed > 0) {
     const held = await c.epochBlocks(id)
     const all = [...new Set([...held, ...epochs])]
     if (all.length !== held.length) batch.puts.push(c.keyringPut(id, genesis.value.owner, all))
     const bytesOf = async (k: string): Promise<Uint8Array | undefined> => scan.epochs.get(k) ?? await c.store.getBlockUnsafe(CID.parse(k))
     const blocks = (await Promise.all(all.map(bytesOf))).filter((b): b is Uint8Array => b != null)
-    open = await c.sealedOpener(id, genesis.value.owner, blocks).catch(() => undefined)
+    keys = await c.sealedOpener(id, genesis.value.owner, blocks, scan.bundles).catch(() => undefined)
   }
+  const open = keys?.open
+  // Keys the file brings that this node lacks: sealed frames it held without a key enter its timeline now.
+  const keyPuts = keys != null ? await keys.puts() : []
+  const unlocked = new Set(keyPuts.map(p => p.key.slice(p.key.lastIndexOf('/') + 1)))
   const pendingBytes = new Map(batch.blocks.map(b => [b.cid.toString(), b.bytes]))
   /** Time and uri of a sealed frame, when this node can open it (else it is stored but not in the timeline). */
   const openMeta = async (k: string): Promise<FrameMeta | undefined> => {
@@ -281,7 +286,7 @@ async function commit (c: FilesComponents, scan: Scan, stage: Stage, ledger: Led
     const bytes = pendingBytes.get(k) ?? await c.store.getBlockUnsafe(CID.parse(k))
     if (bytes == null) return undefined
     try {
-      const f = open(validateSealed(decodeBlockUnsafe(CID.parse(k), bytes)))
+      const f = await open(k, decodeBlockUnsafe(CID.parse(k), bytes))
       return { time: f.time, tombstone: f.kind === 'tombstone', ...(f.uri != null ? { uri: f.uri } : {}) }
     } catch { return undefined }
   }
@@ -294,6 +299,7 @@ async function commit (c: FilesComponents, scan: Scan, stage: Stage, ledger: Led
     // added gets a journal entry (one per write, consecutive sequence numbers), as the Writer's
     // do, so a crash between a write and indexing is caught up by the search index on next open.
     let added = 0
+    let opened = 0
     let chunk: { puts: StoreBatch['puts'], frames: string[] } = { puts: [], frames: [] }
     const writeChunk = async (): Promise<void> => {
       if (chunk.frames.length === 0) return
@@ -315,7 +321,8 @@ async function commit (c: FilesComponents, scan: Scan, stage: Stage, ledger: Led
       const gone = await c.store.subs.g.getMany(part.map(([k]) => k))
       for (let j = 0; j < part.length; j++) {
         const [k, stated] = part[j]
-        if (owners[j] === id || gone[j] != null) continue // indexed already, or forgotten here (never brought back)
+        const unlock = owners[j] === id && stated.sealed != null && unlocked.has(k)
+        if ((owners[j] === id && !unlock) || gone[j] != null) continue // indexed already, or forgotten here (never brought back)
         const fresh: Array<[string, string]> = []
         const put = async (sub: 't' | 'f' | 'u', key: string, value: string): Promise<void> => {
           chunk.puts.push({ sub, key, value })
@@ -332,7 +339,7 @@ async function commit (c: FilesComponents, scan: Scan, stage: Stage, ledger: Led
         const derived = owners[j] == null && stated.sealed == null
         await ledger.put(INDEXED + k, derived ? '' : JSON.stringify(fresh))
         chunk.frames.push(k)
-        added++
+        if (unlock) opened++; else added++
         if (chunk.frames.length >= chunkFrames) await writeChunk()
       }
     }
@@ -352,6 +359,8 @@ async function commit (c: FilesComponents, scan: Scan, stage: Stage, ledger: Led
       batch.puts.push({ sub: 'g', key: forgotten[i], value: id })
       forgottenAdded++
     }
+    // The frame keys the file brings that this node can open and does not hold (none for what it forgot).
+    batch.puts.push(...keyPuts)
     opts.signal?.throwIfAborted()
     if (created || moved || writes > 0 || batch.blocks.length > 0 || batch.puts.length > 0) {
       // The refs move last, with the mark that the import stands (its scratch records may go).
@@ -363,7 +372,7 @@ async function commit (c: FilesComponents, scan: Scan, stage: Stage, ledger: Led
 
     if (created) c.refs.rememberRecord(rec)
     for (const [b, hs] of Object.entries(branches)) c.refs.setHeads(id, b, hs.map(h => CID.parse(h)))
-    if (opts.emit != null && added > 0) await emitAdded(c, ledger, id, Object.keys(branches)[0] ?? DEFAULT_BRANCH, open, opts.emit)
+    if (opts.emit != null && added + opened > 0) await emitAdded(c, ledger, id, Object.keys(branches)[0] ?? DEFAULT_BRANCH, open, opts.emit)
     return {
       capsule: id,
       name,
@@ -391,7 +400,7 @@ async function commit (c: FilesComponents, scan: Scan, stage: Stage, ledger: Led
 }
 
 /** Tells listeners (the search index) of the frames added, a bounded batch at a time, with the commits added. */
-async function emitAdded (c: FilesComponents, ledger: Ledger, id: string, branch: string, open: ((sealed: SealedFrame) => Frame) | undefined, emit: (batch: CommittedFrames[]) => Promise<void>): Promise<void> {
+async function emitAdded (c: FilesComponents, ledger: Ledger, id: string, branch: string, open: ((cid: string, value: unknown) => Promise<Frame>) | undefined, emit: (batch: CommittedFrames[]) => Promise<void>): Promise<void> {
   const commits = ledger.entries(ADDED_COMMIT)[Symbol.asyncIterator]()
   const nextCommits = async (): Promise<CID[]> => {
     const out: CID[] = []
@@ -414,7 +423,7 @@ async function emitAdded (c: FilesComponents, ledger: Ledger, id: string, branch
       verifyBlock(cid, bytes)
       const value: unknown = decodeBlockUnsafe(cid, bytes)
       if (!isSealedShape(value)) { blocks.push({ cid, bytes, value: validateFrame(value) }); continue }
-      try { if (open != null) blocks.push({ cid, bytes, value: open(validateSealed(value)) }) } catch {} // no key here: not searchable
+      try { if (open != null) blocks.push({ cid, bytes, value: await open(cid.toString(), value) }) } catch {} // no key here: not searchable
     }
     keys = []
     await emit([{ capsule: id, branch, frames: blocks, commits: await nextCommits(), previousHeads: [] }])

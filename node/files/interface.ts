@@ -1,6 +1,7 @@
 import type { CID } from 'multiformats/cid'
-import type { DagSigner, Frame, SealedFrame, SignatureVerifier } from '../../dag/index.js'
-import type { Store } from '../store/index.js'
+import type { DagSigner, Frame, SignatureVerifier } from '../../dag/index.js'
+import type { Store, StoreBatch } from '../store/index.js'
+import type { FrameKeyBundle } from '../../capabilities/index.js'
 import type { Refs, Writer } from '../capsules/index.js'
 import type { AbortOptions } from '../interface.js'
 
@@ -14,8 +15,13 @@ export interface FilesComponents {
   now: () => number
   /** CIDs of a private capsule's epoch blocks (its keys wrapped per reader); [] for a plain capsule. */
   epochBlocks: (capsule: string) => Promise<string[]>
-  /** An opener for a private capsule's sealed frames from these epoch blocks; it throws when this node is no reader. */
-  sealedOpener: (capsule: string, owner: string, epochBlocks: Uint8Array[]) => Promise<(sealed: SealedFrame) => Frame>
+  /**
+   * Keys for a private capsule's sealed frames from these epoch blocks and the file's frame-key
+   * bundles: `open` throws when this node holds no key for a frame; `puts` keeps the file's keys.
+   */
+  sealedOpener: (capsule: string, owner: string, epochBlocks: Uint8Array[], bundles: FrameKeyBundle[]) => Promise<{ open: (cid: string, value: unknown) => Promise<Frame>, puts: () => Promise<StoreBatch['puts']> }>
+  /** A private capsule's frame keys (but `skip`) as bundles under its latest epoch, for an export; [] for a plain capsule. */
+  frameKeyBundles: (capsule: string, skip: (cid: string) => boolean) => Promise<FrameKeyBundle[]>
   /** The store op recording a private capsule's epoch blocks (merged with those held). */
   keyringPut: (capsule: string, owner: string, blocks: string[]) => { sub: 'k', key: string, value: unknown }
 }

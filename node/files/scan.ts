@@ -15,6 +15,7 @@ import { isEncrypted, decryptStream } from './encrypted.js'
 import { isManifest, validateManifest } from './manifest.js'
 import { ENCRYPTED_MAGIC } from './constants.js'
 import { cidKey } from '../../dag/index.js'
+import { decodeFrameKeys, isFrameKeysShape, type FrameKeyBundle } from '../../capabilities/index.js'
 import { EmptyFileError, IncompleteCapsuleError, InvalidCapsuleFileError, PassphraseRequiredError, ReshareNotAllowedError } from './errors.js'
 import type { FileProblem, Manifest, PassphraseSource } from './interface.js'
 import { Ledger } from './ledger.js'
@@ -49,8 +50,10 @@ export interface Scan {
   sealed: number
   /** Forgotten frames the history names (listed by the manifest, absent from the file). */
   forgotten: Set<string>
-  /** A private capsule's epoch blocks (listed by the manifest), by CID. */
+  /** A private capsule's keyring blocks (listed by the manifest), by CID: epoch blocks and frame-key bundles. */
   epochs: Map<string, Uint8Array>
+  /** The frame-key bundles among them (decoded; their keys still encrypted). */
+  bundles: FrameKeyBundle[]
   blocks: number
   problems: FileProblem[]
 }
@@ -96,7 +99,7 @@ async function passphraseOf (p: PassphraseSource | undefined): Promise<string | 
  */
 export async function scanCapsuleFile (src: CapsuleSource, opts: ScanOptions): Promise<Scan> {
   const ledger = opts.ledger ?? Ledger.temporary()
-  const scan: Scan = { encrypted: false, roots: [], ledger, commits: 0, frames: 0, sealed: 0, forgotten: new Set(), epochs: new Map(), blocks: 0, problems: [] }
+  const scan: Scan = { encrypted: false, roots: [], ledger, commits: 0, frames: 0, sealed: 0, forgotten: new Set(), epochs: new Map(), bundles: [], blocks: 0, problems: [] }
   const fail = (err: Error, cid?: CID | string): void => {
     if (opts.collect !== true) throw err
     scan.problems.push({ error: err.name, ...(cid != null ? { cid: cid.toString() } : {}), detail: err.message })
@@ -143,9 +146,17 @@ export async function scanCapsuleFile (src: CapsuleSource, opts: ScanOptions): P
           scan.commits++
           kind = 'commit'
         } else if (scan.manifest?.value.keyring?.some(k => k.equals(cid)) === true) {
-          // An epoch block: opaque here (signed by the owner; checked when the keyring opens).
           scan.epochs.set(key, bytes.slice())
-          kind = 'epoch'
+          if (isFrameKeysShape(value)) {
+            // Frame keys under an epoch key: kept out of the store (the node keeps the keys it can open).
+            let bundle: FrameKeyBundle
+            try { bundle = decodeFrameKeys(cid, bytes.slice()) } catch (err: any) { throw new InvalidCapsuleFileError(`Frame-key bundle ${key} is malformed: ${String(err.message)}`) }
+            if (scan.manifest != null && bundle.id !== scan.manifest.value.capsule.toString()) throw new InvalidCapsuleFileError(`Frame-key bundle ${key} belongs to another capsule`)
+            scan.bundles.push(bundle)
+          } else {
+            // An epoch block: opaque here (signed by the owner; checked when the keyring opens).
+            kind = 'epoch'
+          }
         } else if (isSealedShape(value)) {
           const meta: FrameMeta = { time: 0, tombstone: false, sealed: cidKey(validateSealed(value).capsule) }
           await ledger.put(FRAME + key, JSON.stringify(meta))

@@ -34,7 +34,7 @@ export async function findForQuery (c: ForgetComponents, q: ForgetQuery): Promis
 export async function forgetFrames (c: ForgetComponents, targets: string[]): Promise<ForgetResult> {
   if (!Array.isArray(targets)) throw new TypeError('targets must be an array of CIDs')
   if (targets.length === 0) throw new NothingToForgetError()
-  const result: ForgetResult = { forgotten: [], tombstones: [], already: [] }
+  const result: ForgetResult = { forgotten: [], tombstones: [], already: [], keysDestroyed: 0 }
   const jobs: Array<{ text: string, kind: 'tombstone', supersedes: string, capsule: string, branch: string }> = []
   for (const t of [...new Set(targets)]) {
     let cid: CID
@@ -55,4 +55,23 @@ export async function forgetFrames (c: ForgetComponents, targets: string[]): Pro
   // Through the node's putMany, so a private capsule's tombstones are sealed like its other frames.
   if (jobs.length > 0) result.tombstones = [...new Set((await c.putMany(jobs)).cids)]
   return result
+}
+
+/**
+ * Destroys the keys of sealed frames whose blocks are gone (`g` names their capsule): run after
+ * the sweep, which still reads them to drop their index entries.
+ */
+export async function shredForgotten (c: ForgetComponents, cids: string[]): Promise<number> {
+  if (c.shred == null || cids.length === 0) return 0
+  const capsules = await c.store.subs.g.getMany(cids)
+  const by = new Map<string, string[]>()
+  cids.forEach((k, i) => {
+    const id = capsules[i]
+    if (id == null) return
+    const l = by.get(id)
+    if (l == null) by.set(id, [k]); else l.push(k)
+  })
+  let n = 0
+  for (const [capsule, list] of by) n += await c.shred(capsule, list)
+  return n
 }

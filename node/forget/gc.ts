@@ -8,7 +8,7 @@ import { CID } from 'multiformats/cid'
 import type { Frame } from '../../dag/index.js'
 import { Store, type StoreBatch } from '../store/index.js'
 import { timeKey } from '../capsules/index.js'
-import { forgetFrames } from './forget.js'
+import { forgetFrames, shredForgotten } from './forget.js'
 import type { ForgetComponents, GcOptions, GcResult } from './interface.js'
 
 /** A frame block and its size; undefined when absent or unreadable here (a private capsule's frame without its key). */
@@ -85,17 +85,21 @@ export async function collectGarbage (c: ForgetComponents, opts: GcOptions = {})
       const cid = CID.parse(k)
       const owner = await c.store.subs.f.get(k)
       const r = await readFrame(c, cid, owner ?? [...capsules][0])
-      if (r == null) continue
+      // A sealed frame this node holds no key for was never in its timeline or uri index: only its block goes.
+      const size = r?.size ?? (await c.store.getBlockUnsafe(cid))?.length
+      if (size == null) continue
       if (owner != null) capsules.add(owner)
       const dels = batch.dels as NonNullable<StoreBatch['dels']>
       dels.push({ sub: 'b', key: Store.blockKey(cid) }, { sub: 'f', key: k })
-      for (const id of capsules) dels.push({ sub: 't', key: `${id}!${timeKey(r.frame.time)}!${k}` })
-      if (r.frame.uri != null) dels.push({ sub: 'u', key: `${r.frame.uri}\u0000${k}` })
+      if (r != null) {
+        for (const id of capsules) dels.push({ sub: 't', key: `${id}!${timeKey(r.frame.time)}!${k}` })
+        if (r.frame.uri != null) dels.push({ sub: 'u', key: `${r.frame.uri}\u0000${k}` })
+      }
       batch.puts.push({ sub: 'g', key: k, value: owner ?? [...capsules][0] })
       deleted.push(k)
-      bytes += r.size
+      bytes += size
     }
     if (deleted.length > 0) await c.store.write(batch)
     return { deleted, bytes, expiredByRetention }
-  })
+  }).then(async (r) => ({ ...r, keysDestroyed: await shredForgotten(c, r.deleted) }))
 }

@@ -13,7 +13,7 @@
  * await node.gc()                         // the blocks are gone; verify reports them as forgotten
  * ```
  */
-export { forgetFrames, findForQuery } from './forget.js'
+export { forgetFrames, findForQuery, shredForgotten } from './forget.js'
 export { collectGarbage } from './gc.js'
 export { NothingToForgetError } from './errors.js'
 export type * from './interface.js'

@@ -12,6 +12,11 @@ export interface ForgetComponents {
   now: () => number
   /** The node's putMany: tombstones go the way every frame goes (sealed in a private capsule). */
   putMany: (inputs: Array<{ text: string, kind: 'tombstone', supersedes: string, capsule: string, branch: string }>) => Promise<{ cids: string[] }>
+  /**
+   * Destroys the keys of a private capsule's forgotten frames (see node/private); returns how
+   * many it destroyed, 0 for a plain capsule. Called once their blocks are deleted.
+   */
+  shred?: (capsule: string, cids: string[]) => Promise<number>
   /** The node's frame reader (opens sealed frames of private capsules this node can read). */
   readFrame: (cid: CID, bytes: Uint8Array, capsule: string) => Promise<Frame>
 }
@@ -37,6 +42,8 @@ export interface ForgetResult {
   tombstones: string[]
   /** Frames already forgotten before this call. */
   already: string[]
+  /** Keys of sealed frames destroyed (private capsules): no copy of those frames opens again here. */
+  keysDestroyed: number
   /** Present when `gc` ran. */
   gc?: GcResult
 }
@@ -52,4 +59,6 @@ export interface GcResult {
   bytes: number
   /** Frames tombstoned because they were older than their capsule's retention rule. */
   expiredByRetention: string[]
+  /** Keys of deleted sealed frames destroyed (private capsules). */
+  keysDestroyed: number
 }

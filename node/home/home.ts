@@ -20,7 +20,8 @@ export interface IdentityOptions {
   scrypt?: { N?: number, r?: number, p?: number }
 }
 
-async function writeAtomic (path: string, bytes: Uint8Array): Promise<void> {
+/** Writes a file so that a crash leaves the old bytes or the new ones, never half. */
+export async function writeAtomic (path: string, bytes: Uint8Array): Promise<void> {
   // Temporary file, fsync, rename: a crash never leaves half a key.
   const tmp = path + '.tmp'
   const fh = await open(tmp, 'w', 0o600)

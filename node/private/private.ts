@@ -1,31 +1,76 @@
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
-import { EpochKeyring, type Ed25519Key, type EpochBlock } from '../../capabilities/index.js'
+import { x25519 } from '@noble/curves/ed25519.js'
+import {
+  EpochKeyring, NotAReaderError, generateContentKey, sealFrameBox, openFrameBox, isFrameBox,
+  encodeFrameKeys, openFrameKeys, type Ed25519Key, type EpochBlock, type FrameKeyBundle, type KeyAgreement, type Signer
+} from '../../capabilities/index.js'
 import { encodeSealed, decodeBlock, isSealedShape, validateSealed, validateFrame, type EncodedBlock, type Frame } from '../../dag/index.js'
-import type { Store, StoreBatch } from '../store/index.js'
+import { Store, type StoreBatch } from '../store/index.js'
+import { newVaultSecret, type Vault } from '../home/index.js'
 
 const keyringKey = (capsule: string): string => `keyring/${capsule}`
+/** `k` keys of a capsule's frame keys: `fk/<capsule>/<frame cid>` → the key, wrapped under an epoch key. */
+const frameKeyPrefix = (capsule: string): string => `fk/${capsule}/`
+const frameKeyKey = (capsule: string, cid: string): string => `fk/${capsule}/${cid}`
+const encoder = new TextEncoder()
+/** Binds a frame box to its capsule. */
+const boxAad = (capsule: string): Uint8Array => encoder.encode(`vivim/sealed-frame\u0000${capsule}`)
+/** Binds a locally kept frame key to its frame. */
+const keyAad = (cid: string): Uint8Array => encoder.encode(`vivim/frame-key\u0000${cid}`)
+
+/** The owner as a capsule's admin: signs with the identity, agrees keys with the capsule's vault secret. */
+function ownerAgreement (key: Ed25519Key, secret: Uint8Array): Signer & KeyAgreement {
+  const pub = x25519.getPublicKey(secret)
+  return {
+    did: key.did,
+    sign: (m) => key.sign(m),
+    get x25519PublicKey () { return pub.slice() },
+    agree: (peer) => x25519.getSharedSecret(secret, peer)
+  }
+}
+
+/** What sealing a write's frames gives: the sealed blocks, and the frame keys to keep with them. */
+export interface Sealed {
+  frames: Array<EncodedBlock<Frame>>
+  puts: StoreBatch['puts']
+}
+
+/** Keys of a capsule file being imported: its bundles opened with the file's and the node's epoch blocks. */
+export interface ImportKeys {
+  /** Opens a sealed frame of the file, or of the node. @throws {NotAReaderError} when no key is known */
+  open: (cid: string, value: unknown) => Promise<Frame>
+  /** Puts that keep the file's frame keys this node does not hold yet (none for frames it forgot). */
+  puts: () => Promise<StoreBatch['puts']>
+}
 
 /**
- * Private capsules: frames are sealed under the capsule's epoch content key before they become
- * blocks (so CIDs, replicas and exports hold only ciphertext), and opened on read. Epoch blocks
- * (each epoch's key wrapped for every reader's X25519 key, signed by the owner) are blocks too,
- * indexed in `k` under `keyring/<capsule>`, so they travel with the capsule. Removing a reader
- * starts a new epoch whose key the removed reader never receives.
+ * Private capsules. Each frame is sealed under its own random key before it becomes a block
+ * (so CIDs, replicas and exports hold only ciphertext). The node keeps each frame key under
+ * `k` wrapped under the capsule's latest epoch key; exports carry them as frame-key bundles
+ * encrypted under that epoch. Epoch blocks (each epoch's key wrapped for every reader, signed
+ * by the owner) travel with the capsule; the owner's own copy is wrapped to a per-capsule
+ * vault key, not its identity. Forgetting a frame deletes its key, moves the capsule to a new
+ * epoch under a new vault key, and destroys the old ones: no file or leftover block this home
+ * made before can be opened again for that frame (crypto-shredding).
  */
 export class PrivateKeys {
   readonly #store: Store
   readonly #key: Ed25519Key
+  readonly #vault: Vault
   readonly #rings = new Map<string, Promise<EpochKeyring>>()
 
-  constructor (init: { store: Store, key: Ed25519Key }) {
+  constructor (init: { store: Store, key: Ed25519Key, vault: Vault }) {
     this.#store = init.store
     this.#key = init.key
+    this.#vault = init.vault
   }
 
   /** Store ops that create a capsule's first epoch (owner only, at capsule creation). */
-  create (capsule: string): StoreBatch {
-    const ring = EpochKeyring.create({ id: capsule, admin: this.#key })
+  async create (capsule: string): Promise<StoreBatch> {
+    const secret = newVaultSecret()
+    await this.#vault.add(capsule, secret)
+    const ring = EpochKeyring.create({ id: capsule, admin: ownerAgreement(this.#key, secret) })
     this.#rings.set(capsule, Promise.resolve(ring))
     return this.#blocksOps(capsule, ring.blocks())
   }
@@ -35,18 +80,40 @@ export class PrivateKeys {
     return { blocks: blocks.map(b => ({ cid: b.cid, bytes: b.bytes })), puts: [{ sub: 'k', key: keyringKey(capsule), value: { owner: this.#key.did, blocks: cids } }] }
   }
 
+  /**
+   * Opens a keyring from epoch blocks as this node reads them: for its own capsules, with the
+   * newest vault key that opens the latest epoch (the identity key for capsules made before
+   * vault keys); for others', with its identity key. Epochs whose key it cannot open stay closed.
+   */
+  async openRing (capsule: string, owner: string, blocks: Uint8Array[]): Promise<{ ring: EpochKeyring, secret?: Uint8Array }> {
+    if (owner !== this.#key.did) return { ring: await EpochKeyring.open({ id: capsule, admin: owner, reader: this.#key, blocks, skipUnopenable: true }) }
+    const candidates: Array<{ reader: Signer & KeyAgreement, secret?: Uint8Array }> = [
+      ...this.#vault.secrets(capsule).map(secret => ({ reader: ownerAgreement(this.#key, secret), secret })),
+      { reader: this.#key }
+    ]
+    let first: { ring: EpochKeyring, secret?: Uint8Array } | undefined
+    for (const c of candidates) {
+      const ring = await EpochKeyring.open({ id: capsule, admin: owner, reader: c.reader, blocks, skipUnopenable: true })
+      if (ring.epoch >= 0 && ring.hasKey(ring.epoch)) return { ring, secret: c.secret }
+      first ??= { ring, secret: c.secret }
+    }
+    return first as { ring: EpochKeyring, secret?: Uint8Array }
+  }
+
   /** The keyring of a capsule this node holds keys for (opened from its stored epoch blocks). */
   async ring (capsule: string, owner: string): Promise<EpochKeyring> {
     let p = this.#rings.get(capsule)
     if (p == null) {
       p = (async () => {
-        const rec = await this.#store.subs.k.get(keyringKey(capsule))
         const blocks: Uint8Array[] = []
-        for (const c of (rec?.blocks ?? []) as string[]) {
+        for (const c of await this.epochBlocks(capsule)) {
           const b = await this.#store.getBlockUnsafe(CID.parse(c))
           if (b != null) blocks.push(b)
         }
-        return await EpochKeyring.open({ id: capsule, admin: owner, reader: this.#key, blocks })
+        const { ring, secret } = await this.openRing(capsule, owner, blocks)
+        // A forget cut short after its new vault key was saved: the key that opens the latest epoch is the one to keep.
+        if (secret != null && ring.hasKey(ring.epoch)) await this.#vault.keepOnly(capsule, secret)
+        return ring
       })()
       this.#rings.set(capsule, p)
       p.catch(() => this.#rings.delete(capsule))
@@ -64,24 +131,83 @@ export class PrivateKeys {
     return ((await this.#store.subs.k.get(keyringKey(capsule)))?.blocks ?? []) as string[]
   }
 
-  /** Seals an encoded frame: the returned block is the ciphertext record; `value` stays the frame. */
-  async seal (capsule: string, owner: string, frame: EncodedBlock<Frame>): Promise<EncodedBlock<Frame>> {
+  /** Seals encoded frames, each under a fresh key: the returned blocks are the ciphertext records (`value` stays the frame). */
+  async seal (capsule: string, owner: string, frames: Array<EncodedBlock<Frame>>): Promise<Sealed> {
     const ring = await this.ring(capsule, owner)
-    const sealed = encodeSealed(CID.parse(capsule), ring.encrypt(frame.bytes))
-    return { cid: sealed.cid, bytes: sealed.bytes, value: frame.value }
+    const genesis = CID.parse(capsule)
+    const aad = boxAad(capsule)
+    const out: Sealed = { frames: [], puts: [] }
+    for (const f of frames) {
+      const key = generateContentKey()
+      const sealed = encodeSealed(genesis, sealFrameBox(key, f.bytes, aad))
+      out.frames.push({ cid: sealed.cid, bytes: sealed.bytes, value: f.value })
+      out.puts.push(this.#keyPut(ring, capsule, sealed.cid.toString(), key))
+      key.fill(0)
+    }
+    return out
+  }
+
+  #keyPut (ring: EpochKeyring, capsule: string, cid: string, key: Uint8Array): StoreBatch['puts'][number] {
+    return { sub: 'k', key: frameKeyKey(capsule, cid), value: Buffer.from(ring.encrypt(key, keyAad(cid))).toString('base64') }
+  }
+
+  async #frameKey (ring: EpochKeyring, capsule: string, cid: string): Promise<Uint8Array | undefined> {
+    const wrapped = await this.#store.subs.k.get(frameKeyKey(capsule, cid)) as string | undefined
+    return wrapped == null ? undefined : ring.decrypt(Buffer.from(wrapped, 'base64'), keyAad(cid))
   }
 
   /**
-   * Opens a sealed frame block: shape, epoch key, authenticated decryption, frame validation.
+   * Opens a sealed frame: shape, its key, authenticated decryption, frame validation.
    *
-   * @throws {NotAReaderError} | {UnknownEpochError} when this node holds no key for its epoch
+   * @throws {NotAReaderError} | {UnknownEpochError} when this node holds no key for it
    * @throws {DecryptionError} when the ciphertext was altered
    */
-  async open (value: unknown, owner: string): Promise<Frame> {
+  async open (value: unknown, owner: string, cid: string): Promise<Frame> {
     const sealed = validateSealed(value)
     const capsule = sealed.capsule.toString()
     const ring = await this.ring(capsule, owner)
-    return validateFrame(dagCbor.decode(ring.decrypt(sealed.box)))
+    if (!isFrameBox(sealed.box)) throw new NotAReaderError(`frame ${cid} is not sealed under a frame key`)
+    const key = await this.#frameKey(ring, capsule, cid)
+    if (key == null) throw new NotAReaderError(`this node holds no key for frame ${cid}`)
+    return validateFrame(dagCbor.decode(openFrameBox(key, sealed.box, boxAad(capsule))))
+  }
+
+  /** The capsule's frame keys (but `skip`) as bundles under its latest epoch, for an export. */
+  async exportBundles (capsule: string, owner: string, skip: (cid: string) => boolean): Promise<FrameKeyBundle[]> {
+    const ring = await this.ring(capsule, owner)
+    const prefix = frameKeyPrefix(capsule)
+    const entries: Array<[CID, Uint8Array]> = []
+    for await (const [k, wrapped] of this.#store.subs.k.iterator({ gte: prefix, lt: prefix + '\uffff' })) {
+      const cid = k.slice(prefix.length)
+      if (skip(cid)) continue
+      try { entries.push([CID.parse(cid), ring.decrypt(Buffer.from(wrapped as string, 'base64'), keyAad(cid))]) } catch { /* a key under an epoch this node cannot open any more */ }
+    }
+    return await encodeFrameKeys(ring, entries)
+  }
+
+  /** Keys for a capsule file's import: its bundles opened with `ring` (built from the file's and the node's epoch blocks). */
+  importKeys (capsule: string, ring: EpochKeyring, bundles: FrameKeyBundle[]): ImportKeys {
+    const fromFile = new Map<string, Uint8Array>()
+    for (const b of bundles) {
+      try { for (const [k, v] of openFrameKeys(ring, b)) fromFile.set(k, v) } catch { /* a bundle of an epoch this node does not read */ }
+    }
+    const aad = boxAad(capsule)
+    return {
+      open: async (cid, value) => {
+        const sealed = validateSealed(value)
+        if (sealed.capsule.toString() !== capsule) throw new NotAReaderError(`frame ${cid} is sealed for another capsule`)
+        if (!isFrameBox(sealed.box)) throw new NotAReaderError(`frame ${cid} is not sealed under a frame key`)
+        const key = fromFile.get(cid) ?? await this.#frameKey(ring, capsule, cid).catch(() => undefined)
+        if (key == null) throw new NotAReaderError(`this node holds no key for frame ${cid}`)
+        return validateFrame(dagCbor.decode(openFrameBox(key, sealed.box, aad)))
+      },
+      puts: async () => {
+        const cids = [...fromFile.keys()]
+        const held = await this.#store.subs.k.getMany(cids.map(c => frameKeyKey(capsule, c)))
+        const forgotten = await this.#store.subs.g.getMany(cids)
+        return cids.filter((_, i) => held[i] == null && forgotten[i] == null).map(c => this.#keyPut(ring, capsule, c, fromFile.get(c) as Uint8Array))
+      }
+    }
   }
 
   /** Gives a reader the keys (current epoch and, by default, history). Owner only. */
@@ -97,11 +223,58 @@ export class PrivateKeys {
     const block = ring.rotate({ remove: dids })
     return this.#blocksOps(capsule, [block], await this.epochBlocks(capsule))
   }
+
+  /**
+   * Destroys the keys of forgotten frames. The owner also moves the capsule to a new epoch whose
+   * key is wrapped to a new vault key, re-wraps the surviving frame keys under it, deletes the old
+   * epoch blocks and destroys the old vault key: older exports and leftover blocks keep only
+   * ciphertext nobody here can open. A reader (not the owner) can only delete its copies.
+   * Run under the writer's lock. Returns how many frame keys were destroyed.
+   */
+  async shred (capsule: string, owner: string, forgotten: Set<string>): Promise<number> {
+    const prefix = frameKeyPrefix(capsule)
+    const batch: StoreBatch = { blocks: [], puts: [], dels: [] }
+    const list = [...forgotten]
+    const found = await this.#store.subs.k.getMany(list.map(c => frameKeyKey(capsule, c)))
+    const held = list.filter((_, i) => found[i] != null)
+    if (held.length === 0) return 0
+    if (owner !== this.#key.did) {
+      for (const cid of held) batch.dels?.push({ sub: 'k', key: frameKeyKey(capsule, cid) })
+      await this.#store.write(batch)
+      return held.length
+    }
+    let destroyed = 0
+    const old = await this.ring(capsule, owner)
+    const secret = newVaultSecret()
+    // Saved first: a crash from here on leaves the old epoch readable with the old key, and the next forget finishes the job.
+    await this.#vault.add(capsule, secret)
+    const readers = old.epoch >= 0 ? old.readers().filter(d => d !== owner) : []
+    const next = EpochKeyring.create({ id: capsule, admin: ownerAgreement(this.#key, secret), readers, epoch: old.epoch + 1 })
+    for await (const [k, wrapped] of this.#store.subs.k.iterator({ gte: prefix, lt: prefix + '\uffff' })) {
+      const cid = k.slice(prefix.length)
+      let key: Uint8Array | undefined
+      try { key = old.decrypt(Buffer.from(wrapped as string, 'base64'), keyAad(cid)) } catch {}
+      if (forgotten.has(cid) || key == null) {
+        batch.dels?.push({ sub: 'k', key: k })
+        if (forgotten.has(cid)) destroyed++
+      } else {
+        batch.puts.push(this.#keyPut(next, capsule, cid, key))
+        key.fill(0)
+      }
+    }
+    for (const c of await this.epochBlocks(capsule)) batch.dels?.push({ sub: 'b', key: Store.blockKey(CID.parse(c)) })
+    const ops = this.#blocksOps(capsule, next.blocks())
+    batch.blocks.push(...ops.blocks); batch.puts.push(...ops.puts)
+    await this.#store.write(batch)
+    this.#rings.set(capsule, Promise.resolve(next))
+    await this.#vault.keepOnly(capsule, secret)
+    return destroyed
+  }
 }
 
 /** Reads a frame block whether plain or sealed (sealed ones through `keys`). */
 export async function readFrame (cid: CID, bytes: Uint8Array, owner: () => Promise<string>, keys: PrivateKeys): Promise<Frame> {
   const value = decodeBlock(cid, bytes)
-  if (isSealedShape(value)) return await keys.open(value, await owner())
+  if (isSealedShape(value)) return await keys.open(value, await owner(), cid.toString())
   return validateFrame(value)
 }

@@ -10,7 +10,7 @@ import type { VerifyProblem, VerifyReport } from '../interface.js'
  * frames say. Reads bytes without the store's hash check so it can name each bad block
  * instead of stopping at the first.
  */
-export async function verifyStore (store: Store, opts: { onProgress?: (e: { blocks: number }) => void, openSealed?: (sealed: SealedFrame) => Promise<Frame | undefined> } = {}): Promise<VerifyReport> {
+export async function verifyStore (store: Store, opts: { onProgress?: (e: { blocks: number }) => void, openSealed?: (sealed: SealedFrame, cid: CID) => Promise<Frame | undefined> } = {}): Promise<VerifyReport> {
   const problems: VerifyProblem[] = []
   const verifyDidSignature = nativeVerifier()
   const badBlocks = new Set<string>()
@@ -68,7 +68,7 @@ export async function verifyStore (store: Store, opts: { onProgress?: (e: { bloc
         if (frame != null && (frame as SealedFrame).type === 'sealed') {
           // A private frame: checked as far as this node holds its epoch key.
           try {
-            frame = await opts.openSealed?.(frame as SealedFrame)
+            frame = await opts.openSealed?.(frame as SealedFrame, f)
           } catch (err: any) {
             frame = undefined
             if (!quiet && err?.name === 'DecryptionError') problems.push({ problem: 'invalid-record', cid: fk, capsule, detail: 'sealed frame does not decrypt (altered ciphertext)' })

@@ -4,7 +4,6 @@ import { Level } from 'level'
 import { CID } from 'multiformats/cid'
 import * as dagCbor from '@ipld/dag-cbor'
 import { createNode, type VivimNode } from '../../node/index.js'
-import { Ed25519Key, EpochKeyring } from '../../capabilities/index.js'
 import { Store } from '../../node/store/index.js'
 import { tempHome, removeHome } from '../_helpers.js'
 
@@ -58,51 +57,5 @@ describe('private capsules', () => {
     expect(tl.sort()).toEqual([...secrets].sort())
     expect((await node.verify()).ok).toBe(true)
   })
-
-  it('a reader decrypts with its own key; once removed, it cannot decrypt anything written after', async () => {
-    const home = await tempHome()
-    const alice = await createNode({ home, network: false })
-    cleanup.push(async () => { await alice.stop(); await removeHome(home) })
-    const bob = Ed25519Key.generate()
-    const vault = await alice.createCapsule('vault', { private: true })
-    const { cid: tokenCid } = await alice.share('vault', { to: bob.did, can: 'read' })
-    const before = await alice.put({ text: 'written while bob reads', capsule: 'vault' })
-    await alice.revoke(tokenCid)
-    const after = await alice.put({ text: 'written after bob was removed', capsule: 'vault' })
-
-    // What a replica would hand Bob: the sealed blocks and the capsule's epoch blocks.
-    const epochs = await epochBlocks(alice, vault.id)
-    const ring = await EpochKeyring.open({ id: vault.id, admin: alice.did, reader: bob, blocks: epochs })
-    const box = async (cid: string): Promise<Uint8Array> => (dagCbor.decode(await alice.store.getBlock(CID.parse(cid))) as any).box
-    const plain = dagCbor.decode(ring.decrypt(await box(before.cid))) as any
-    expect(plain.text).toBe('written while bob reads')
-    let err: any
-    try { ring.decrypt(await box(after.cid)) } catch (e) { err = e }
-    expect(err?.name).toBe('NotAReaderError')
-    // Alice still reads both.
-    expect((await alice.get(after.cid)).text).toBe('written after bob was removed')
-  })
-
-  it('altered ciphertext is refused (DecryptionError), and a stranger holds only ciphertext (NotAReaderError)', async () => {
-    const home = await tempHome()
-    const alice = await createNode({ home, network: false })
-    cleanup.push(async () => { await alice.stop(); await removeHome(home) })
-    const bob = Ed25519Key.generate()
-    const vault = await alice.createCapsule('vault', { private: true })
-    await alice.share('vault', { to: bob.did, can: 'read' })
-    const { cid } = await alice.put({ text: 'tamper with me', capsule: 'vault' })
-    const sealed = dagCbor.decode(await alice.store.getBlock(CID.parse(cid))) as any
-    const bobs = await EpochKeyring.open({ id: vault.id, admin: alice.did, reader: bob, blocks: await epochBlocks(alice, vault.id) })
-    expect((dagCbor.decode(bobs.decrypt(sealed.box)) as any).text).toBe('tamper with me')
-    const altered = Uint8Array.from(sealed.box); altered[altered.length - 3] ^= 0x40
-    expect(() => bobs.decrypt(altered)).toThrow(expect.objectContaining({ name: 'DecryptionError' }))
-    const stranger = Ed25519Key.generate()
-    const theirs = await EpochKeyring.open({ id: vault.id, admin: alice.did, reader: stranger, blocks: await epochBlocks(alice, vault.id) })
-    expect(() => theirs.decrypt(sealed.box)).toThrow(expect.objectContaining({ name: 'NotAReaderError' }))
-  })
+  // Readers, removed readers and tampering with frame keys: test/node/files/shred.test.ts and test/capabilities/frame-keys.test.ts.
 })
-
-async function epochBlocks (node: VivimNode, capsule: string): Promise<Uint8Array[]> {
-  const rec = await node.store.subs.k.get(`keyring/${capsule}`)
-  return await Promise.all((rec.blocks as string[]).map(async c => await node.store.getBlock(CID.parse(c))))
-}

@@ -68,7 +68,7 @@ export function registerFileCommands (program: Command): void {
       await withNode(cmd, async (node, out) => {
         const target = o.query != null ? { query: o.query as string, capsule: o.capsule as string | undefined } : cids
         const r = await node.forget(target, { gc: o.gc !== false })
-        out.result(r, x => [...x.forgotten.map(c => `forgot ${c}`), ...x.already.map(c => `already forgotten ${c}`), x.gc != null ? `deleted ${x.gc.deleted.length} blocks (${x.gc.bytes} bytes)` : 'blocks stay until `vivim gc`'].join('\n'))
+        out.result(r, x => [...x.forgotten.map(c => `forgot ${c}`), ...x.already.map(c => `already forgotten ${c}`), x.gc != null ? `deleted ${x.gc.deleted.length} blocks (${x.gc.bytes} bytes)` : 'blocks stay until `vivim gc`', ...(x.keysDestroyed > 0 ? [`destroyed ${x.keysDestroyed} frame keys: older exports no longer open these frames`] : [])].join('\n'))
       })
     })
 
@@ -78,7 +78,7 @@ export function registerFileCommands (program: Command): void {
     .action(async (o, cmd: Command) => {
       await withNode(cmd, async (node, out) => {
         const r = await node.gc({ superseded: o.superseded === true })
-        out.result(r, x => `deleted ${x.deleted.length} blocks (${x.bytes} bytes)${x.expiredByRetention.length > 0 ? `; ${x.expiredByRetention.length} frames past retention tombstoned` : ''}`)
+        out.result(r, x => `deleted ${x.deleted.length} blocks (${x.bytes} bytes)${x.expiredByRetention.length > 0 ? `; ${x.expiredByRetention.length} frames past retention tombstoned` : ''}${x.keysDestroyed > 0 ? `; destroyed ${x.keysDestroyed} frame keys` : ''}`)
       })
     })
 }

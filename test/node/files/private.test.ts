@@ -4,7 +4,7 @@ import { describe, it, expect, afterEach } from 'vitest'
 import { join } from 'node:path'
 import { copyFile, mkdir, readFile } from 'node:fs/promises'
 import { createNode } from '../../../node/index.js'
-import { IDENTITY_FILE } from '../../../node/home/index.js'
+import { IDENTITY_FILE, VAULT_FILE } from '../../../node/home/index.js'
 import { openNode, storeDigest, type Opened } from './_fixture.js'
 import { tempHome, removeHome } from '../../_helpers.js'
 
@@ -33,10 +33,11 @@ describe('private capsules in capsule files', () => {
     const err = await stranger.node.get(cids[0]).then(() => undefined, (e: Error) => e)
     expect(err?.name).toMatch(/NotAReaderError|UnknownEpochError/)
 
-    // The owner's identity on another device reads everything after import.
+    // The owner's identity and vault on another device read everything after import.
     const home = await tempHome('vivim-files-owner-')
     await mkdir(home, { recursive: true })
     await copyFile(join(a.home, IDENTITY_FILE), join(home, IDENTITY_FILE))
+    await copyFile(join(a.home, VAULT_FILE), join(home, VAULT_FILE))
     const twin = await createNode({ home, network: false })
     try {
       await twin.importCapsule(file)

@@ -71,7 +71,7 @@ export class VivimNode {
       verifier: nativeVerifier(),
       now,
       epochBlocks: async (id) => await this.#private.epochBlocks(id),
-      sealedOpener: async (id, owner, blocks, bundles) => this.#private.importKeys(id, (await this.#private.openRing(id, owner, blocks)).ring, bundles),
+      sealedOpener: async (id, owner, blocks) => this.#private.importKeys(id, (await this.#private.openRing(id, owner, blocks)).ring),
       frameKeyBundles: async (id, skip) => (await this.#private.epochBlocks(id)).length === 0 ? [] : await this.#private.exportBundles(id, (await this.#capsules.refs.record(id)).owner, skip),
       // The record PrivateKeys keeps under `k` (keyring/<capsule> → { owner, blocks }).
       keyringPut: (id, owner, blocks) => ({ sub: 'k', key: `keyring/${id}`, value: { owner, blocks } })

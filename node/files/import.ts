@@ -17,9 +17,10 @@ import { seqKey, timeKey, type CommittedFrames } from '../capsules/index.js'
 import { DEFAULT_BRANCH } from '../constants.js'
 import { DEFAULT_INDEX_CHUNK, DEFAULT_STAGE_BYTES } from './constants.js'
 import { cidKey, flat } from '../../dag/index.js'
-import { scanCapsuleFile, typed, COMMIT, FRAME, type CapsuleSource, type CommitMeta, type FrameMeta, type Scan } from './scan.js'
+import { scanCapsuleFile, typed, BUNDLE, COMMIT, FRAME, type CapsuleSource, type CommitMeta, type FrameMeta, type Scan } from './scan.js'
 import { Ledger, type LedgerSpace } from './ledger.js'
-import type { FilesComponents, ImportOptions, ImportResult } from './interface.js'
+import type { FilesComponents, ImportOptions, ImportResult, SealedKeys } from './interface.js'
+import { decodeFrameKeys } from '../../capabilities/index.js'
 
 const LOOKUP_CHUNK = 1000
 /** Ledger keys of an import (besides the scan's): blocks it wrote, commits it added, frames it indexed (→ the index keys it added), the walk marks of `reduce`, and the mark of an import whose refs moved. */
@@ -27,6 +28,8 @@ const WROTE = 'w'
 const ADDED_COMMIT = 'a'
 const INDEXED = 'i'
 const BELOW = 'B'
+/** `K<frame cid>` → the frame's key from the file, wrapped as the node keeps it. */
+const FRAME_KEY = 'K'
 const DONE = '~done'
 const CAPSULE = '~capsule'
 /** Imports running in this process, per store: every other ledger in a store is a crashed import's. */
@@ -264,21 +267,30 @@ async function commit (c: FilesComponents, scan: Scan, stage: Stage, ledger: Led
   }
 
   // A private capsule's keyring travels with it: record its epoch blocks beside those held.
-  const bundled = new Set(scan.bundles.map(b => b.cid.toString()))
-  const epochs = [...scan.epochs.keys()].filter(k => !bundled.has(k))
-  let keys: Awaited<ReturnType<FilesComponents['sealedOpener']>> | undefined
+  const epochs = [...scan.epochs.keys()]
+  let keys: SealedKeys | undefined
   if (epochs.length > 0 || scan.sealed > 0) {
     const held = await c.epochBlocks(id)
     const all = [...new Set([...held, ...epochs])]
     if (all.length !== held.length) batch.puts.push(c.keyringPut(id, genesis.value.owner, all))
     const bytesOf = async (k: string): Promise<Uint8Array | undefined> => scan.epochs.get(k) ?? await c.store.getBlockUnsafe(CID.parse(k))
     const blocks = (await Promise.all(all.map(bytesOf))).filter((b): b is Uint8Array => b != null)
-    keys = await c.sealedOpener(id, genesis.value.owner, blocks, scan.bundles).catch(() => undefined)
+    keys = await c.sealedOpener(id, genesis.value.owner, blocks).catch(() => undefined)
   }
-  const open = keys?.open
-  // Keys the file brings that this node lacks: sealed frames it held without a key enter its timeline now.
-  const keyPuts = keys != null ? await keys.puts() : []
-  const unlocked = new Set(keyPuts.map(p => p.key.slice(p.key.lastIndexOf('/') + 1)))
+  // The file's frame keys this node can open, wrapped as it keeps them, go to the ledger (bounded memory).
+  if (keys != null) {
+    for await (const [k, b64] of ledger.entries(BUNDLE)) {
+      for (const [cid, wrapped] of keys.bundle(decodeFrameKeys(CID.parse(k), Buffer.from(b64, 'base64')))) await ledger.put(FRAME_KEY + cid, wrapped)
+    }
+  }
+  /** The store op keeping a frame's key from the file, unless the node holds one already. */
+  const newKey = async (keys: SealedKeys, k: string): Promise<{ sub: 'k', key: string, value: string } | undefined> => {
+    const wrapped = await ledger.get(FRAME_KEY + k)
+    if (wrapped == null) return undefined
+    const op = keys.keyPut(k, wrapped)
+    return (await c.store.subs.k.get(op.key)) == null ? op : undefined
+  }
+  const open = keys == null ? undefined : async (k: string, value: unknown): Promise<Frame> => await (keys as SealedKeys).open(k, value, await ledger.get(FRAME_KEY + k))
   const pendingBytes = new Map(batch.blocks.map(b => [b.cid.toString(), b.bytes]))
   /** Time and uri of a sealed frame, when this node can open it (else it is stored but not in the timeline). */
   const openMeta = async (k: string): Promise<FrameMeta | undefined> => {
@@ -321,15 +333,19 @@ async function commit (c: FilesComponents, scan: Scan, stage: Stage, ledger: Led
       const gone = await c.store.subs.g.getMany(part.map(([k]) => k))
       for (let j = 0; j < part.length; j++) {
         const [k, stated] = part[j]
-        const unlock = owners[j] === id && stated.sealed != null && unlocked.has(k)
-        if ((owners[j] === id && !unlock) || gone[j] != null) continue // indexed already, or forgotten here (never brought back)
+        if (gone[j] != null) continue // forgotten here: never brought back
+        // A sealed frame's key from the file, when this node lacks it (a frame held sealed so far enters its timeline now).
+        const keyOp = stated.sealed != null && keys != null ? await newKey(keys, k) : undefined
+        const unlock = owners[j] === id && keyOp != null
+        if (owners[j] === id && !unlock) continue // indexed already
         const fresh: Array<[string, string]> = []
-        const put = async (sub: 't' | 'f' | 'u', key: string, value: string): Promise<void> => {
+        const put = async (sub: 't' | 'f' | 'u' | 'k', key: string, value: string): Promise<void> => {
           chunk.puts.push({ sub, key, value })
           // A frame another capsule holds may share these keys already: undo only what this import adds.
           if (owners[j] == null || (await c.store.subs[sub].get(key)) == null) fresh.push([sub, key])
         }
         if (owners[j] == null) await put('f', k, id)
+        if (keyOp != null) await put('k', keyOp.key, keyOp.value)
         const meta = stated.sealed != null ? await openMeta(k) : stated
         if (meta != null) {
           await put('t', `${id}!${timeKey(meta.time)}!${k}`, '')
@@ -359,8 +375,6 @@ async function commit (c: FilesComponents, scan: Scan, stage: Stage, ledger: Led
       batch.puts.push({ sub: 'g', key: forgotten[i], value: id })
       forgottenAdded++
     }
-    // The frame keys the file brings that this node can open and does not hold (none for what it forgot).
-    batch.puts.push(...keyPuts)
     opts.signal?.throwIfAborted()
     if (created || moved || writes > 0 || batch.blocks.length > 0 || batch.puts.length > 0) {
       // The refs move last, with the mark that the import stands (its scratch records may go).

@@ -1,6 +1,6 @@
 import type { CID } from 'multiformats/cid'
 import type { DagSigner, Frame, SignatureVerifier } from '../../dag/index.js'
-import type { Store, StoreBatch } from '../store/index.js'
+import type { Store } from '../store/index.js'
 import type { FrameKeyBundle } from '../../capabilities/index.js'
 import type { Refs, Writer } from '../capsules/index.js'
 import type { AbortOptions } from '../interface.js'
@@ -15,15 +15,22 @@ export interface FilesComponents {
   now: () => number
   /** CIDs of a private capsule's epoch blocks (its keys wrapped per reader); [] for a plain capsule. */
   epochBlocks: (capsule: string) => Promise<string[]>
-  /**
-   * Keys for a private capsule's sealed frames from these epoch blocks and the file's frame-key
-   * bundles: `open` throws when this node holds no key for a frame; `puts` keeps the file's keys.
-   */
-  sealedOpener: (capsule: string, owner: string, epochBlocks: Uint8Array[], bundles: FrameKeyBundle[]) => Promise<{ open: (cid: string, value: unknown) => Promise<Frame>, puts: () => Promise<StoreBatch['puts']> }>
+  /** Keys for a private capsule's sealed frames, as this node reads them with these epoch blocks. */
+  sealedOpener: (capsule: string, owner: string, epochBlocks: Uint8Array[]) => Promise<SealedKeys>
   /** A private capsule's frame keys (but `skip`) as bundles under its latest epoch, for an export; [] for a plain capsule. */
   frameKeyBundles: (capsule: string, skip: (cid: string) => boolean) => Promise<FrameKeyBundle[]>
   /** The store op recording a private capsule's epoch blocks (merged with those held). */
   keyringPut: (capsule: string, owner: string, blocks: string[]) => { sub: 'k', key: string, value: unknown }
+}
+
+/** A private capsule's frame keys during an import (see node/private). */
+export interface SealedKeys {
+  /** A frame-key bundle's keys, each wrapped as the node keeps it: [frame cid, wrapped]; [] when this node cannot open it. */
+  bundle: (bundle: FrameKeyBundle) => Array<[string, string]>
+  /** The store op keeping a wrapped frame key. */
+  keyPut: (cid: string, wrapped: string) => { sub: 'k', key: string, value: string }
+  /** Opens a sealed frame with this wrapped key, else with the key the node holds. @throws {NotAReaderError} when neither exists */
+  open: (cid: string, value: unknown, wrapped?: string) => Promise<Frame>
 }
 
 /** A passphrase, or a function asked for one only when the file turns out to be encrypted. */

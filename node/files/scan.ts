@@ -35,6 +35,8 @@ export const COMMIT = 'c'
 export const FRAME = 'f'
 const REACHED_COMMIT = 'C'
 const REACHED_FRAME = 'F'
+/** `k<cid>` → a frame-key bundle's bytes (base64), kept in the ledger so a large private capsule's keys never sit in memory. */
+export const BUNDLE = 'k'
 
 /** What a scan learned: the manifest, the genesis, and (in its ledger) the links of every commit and frame. */
 export interface Scan {
@@ -50,10 +52,10 @@ export interface Scan {
   sealed: number
   /** Forgotten frames the history names (listed by the manifest, absent from the file). */
   forgotten: Set<string>
-  /** A private capsule's keyring blocks (listed by the manifest), by CID: epoch blocks and frame-key bundles. */
+  /** A private capsule's epoch blocks (listed by the manifest), by CID. */
   epochs: Map<string, Uint8Array>
-  /** The frame-key bundles among them (decoded; their keys still encrypted). */
-  bundles: FrameKeyBundle[]
+  /** CIDs of its frame-key bundles (listed by the manifest too; their bytes are in the ledger under BUNDLE). */
+  bundles: Set<string>
   blocks: number
   problems: FileProblem[]
 }
@@ -99,7 +101,7 @@ async function passphraseOf (p: PassphraseSource | undefined): Promise<string | 
  */
 export async function scanCapsuleFile (src: CapsuleSource, opts: ScanOptions): Promise<Scan> {
   const ledger = opts.ledger ?? Ledger.temporary()
-  const scan: Scan = { encrypted: false, roots: [], ledger, commits: 0, frames: 0, sealed: 0, forgotten: new Set(), epochs: new Map(), bundles: [], blocks: 0, problems: [] }
+  const scan: Scan = { encrypted: false, roots: [], ledger, commits: 0, frames: 0, sealed: 0, forgotten: new Set(), epochs: new Map(), bundles: new Set(), blocks: 0, problems: [] }
   const fail = (err: Error, cid?: CID | string): void => {
     if (opts.collect !== true) throw err
     scan.problems.push({ error: err.name, ...(cid != null ? { cid: cid.toString() } : {}), detail: err.message })
@@ -122,7 +124,7 @@ export async function scanCapsuleFile (src: CapsuleSource, opts: ScanOptions): P
       const { cid, bytes } = section
       const key = cidKey(cid)
       // A repeated block adds nothing (the ledger is the set of blocks seen: no second copy of every CID).
-      if (scan.epochs.has(key) || scan.genesis?.cid.equals(cid) === true || scan.manifest?.cid.equals(cid) === true || await ledger.has(FRAME + key) || await ledger.has(COMMIT + key)) continue
+      if (scan.epochs.has(key) || scan.bundles.has(key) || scan.genesis?.cid.equals(cid) === true || scan.manifest?.cid.equals(cid) === true || await ledger.has(FRAME + key) || await ledger.has(COMMIT + key)) continue
       scan.blocks++
       let kind: 'genesis' | 'commit' | 'frame' | 'epoch' | undefined
       try {
@@ -146,15 +148,16 @@ export async function scanCapsuleFile (src: CapsuleSource, opts: ScanOptions): P
           scan.commits++
           kind = 'commit'
         } else if (scan.manifest?.value.keyring?.some(k => k.equals(cid)) === true) {
-          scan.epochs.set(key, bytes.slice())
           if (isFrameKeysShape(value)) {
             // Frame keys under an epoch key: kept out of the store (the node keeps the keys it can open).
             let bundle: FrameKeyBundle
             try { bundle = decodeFrameKeys(cid, bytes.slice()) } catch (err: any) { throw new InvalidCapsuleFileError(`Frame-key bundle ${key} is malformed: ${String(err.message)}`) }
             if (scan.manifest != null && bundle.id !== scan.manifest.value.capsule.toString()) throw new InvalidCapsuleFileError(`Frame-key bundle ${key} belongs to another capsule`)
-            scan.bundles.push(bundle)
+            scan.bundles.add(key)
+            await ledger.put(BUNDLE + key, Buffer.from(bundle.bytes).toString('base64'))
           } else {
             // An epoch block: opaque here (signed by the owner; checked when the keyring opens).
+            scan.epochs.set(key, bytes.slice())
             kind = 'epoch'
           }
         } else if (isSealedShape(value)) {
@@ -204,7 +207,7 @@ async function checkClosure (scan: Scan, now: number, fail: (err: Error, cid?: C
   if (g == null) fail(new IncompleteCapsuleError(`The capsule's genesis ${capsule} is missing`), capsule)
   else if (g.cid.toString() !== capsule) fail(new InvalidCapsuleFileError('The manifest names another capsule than the genesis in the file'), g.cid)
   const listedForgotten = new Set(m.forgotten.map(String))
-  for (const k of m.keyring ?? []) if (!scan.epochs.has(k.toString())) fail(new IncompleteCapsuleError(`Epoch block ${k.toString()} of the capsule's keyring is missing`), k)
+  for (const k of m.keyring ?? []) if (!scan.epochs.has(k.toString()) && !scan.bundles.has(k.toString())) fail(new IncompleteCapsuleError(`Epoch block ${k.toString()} of the capsule's keyring is missing`), k)
   // Walk the history from the heads: every commit and frame it names must be here (or forgotten).
   // The walk's marks go to the ledger too: only the stack of commits still to visit is in memory.
   let commitsReached = 0

@@ -36,12 +36,13 @@ export interface Sealed {
   puts: StoreBatch['puts']
 }
 
-/** Keys of a capsule file being imported: its bundles opened with the file's and the node's epoch blocks. */
+/** Keys of a capsule file being imported (the shape node/files asks for). */
 export interface ImportKeys {
-  /** Opens a sealed frame of the file, or of the node. @throws {NotAReaderError} when no key is known */
-  open: (cid: string, value: unknown) => Promise<Frame>
-  /** Puts that keep the file's frame keys this node does not hold yet (none for frames it forgot). */
-  puts: () => Promise<StoreBatch['puts']>
+  /** A bundle's keys, each wrapped as the node keeps them; [] when this node cannot open it. */
+  bundle: (bundle: FrameKeyBundle) => Array<[string, string]>
+  keyPut: (cid: string, wrapped: string) => { sub: 'k', key: string, value: string }
+  /** Opens a sealed frame with this wrapped key, else the node's own. @throws {NotAReaderError} when neither exists */
+  open: (cid: string, value: unknown, wrapped?: string) => Promise<Frame>
 }
 
 /**
@@ -148,7 +149,12 @@ export class PrivateKeys {
   }
 
   #keyPut (ring: EpochKeyring, capsule: string, cid: string, key: Uint8Array): StoreBatch['puts'][number] {
-    return { sub: 'k', key: frameKeyKey(capsule, cid), value: Buffer.from(ring.encrypt(key, keyAad(cid))).toString('base64') }
+    return { sub: 'k', key: frameKeyKey(capsule, cid), value: this.#wrap(ring, cid, key) }
+  }
+
+  /** A frame key as the node keeps it: under the keyring's latest epoch key, bound to its frame. */
+  #wrap (ring: EpochKeyring, cid: string, key: Uint8Array): string {
+    return Buffer.from(ring.encrypt(key, keyAad(cid))).toString('base64')
   }
 
   async #frameKey (ring: EpochKeyring, capsule: string, cid: string): Promise<Uint8Array | undefined> {
@@ -185,27 +191,28 @@ export class PrivateKeys {
     return await encodeFrameKeys(ring, entries)
   }
 
-  /** Keys for a capsule file's import: its bundles opened with `ring` (built from the file's and the node's epoch blocks). */
-  importKeys (capsule: string, ring: EpochKeyring, bundles: FrameKeyBundle[]): ImportKeys {
-    const fromFile = new Map<string, Uint8Array>()
-    for (const b of bundles) {
-      try { for (const [k, v] of openFrameKeys(ring, b)) fromFile.set(k, v) } catch { /* a bundle of an epoch this node does not read */ }
-    }
+  /**
+   * Keys for a capsule file's import, read with `ring` (built from the file's and the node's epoch
+   * blocks): a bundle's keys come out wrapped as the node keeps them, never in the clear.
+   */
+  importKeys (capsule: string, ring: EpochKeyring): ImportKeys {
     const aad = boxAad(capsule)
     return {
-      open: async (cid, value) => {
+      bundle: (b) => {
+        let keys: Map<string, Uint8Array>
+        try { keys = openFrameKeys(ring, b) } catch { return [] } // a bundle of an epoch this node does not read
+        const out: Array<[string, string]> = []
+        for (const [cid, key] of keys) { out.push([cid, this.#wrap(ring, cid, key)]); key.fill(0) }
+        return out
+      },
+      keyPut: (cid, wrapped) => ({ sub: 'k', key: frameKeyKey(capsule, cid), value: wrapped }),
+      open: async (cid, value, wrapped) => {
         const sealed = validateSealed(value)
         if (sealed.capsule.toString() !== capsule) throw new NotAReaderError(`frame ${cid} is sealed for another capsule`)
         if (!isFrameBox(sealed.box)) throw new NotAReaderError(`frame ${cid} is not sealed under a frame key`)
-        const key = fromFile.get(cid) ?? await this.#frameKey(ring, capsule, cid).catch(() => undefined)
+        const key = wrapped != null ? ring.decrypt(Buffer.from(wrapped, 'base64'), keyAad(cid)) : await this.#frameKey(ring, capsule, cid).catch(() => undefined)
         if (key == null) throw new NotAReaderError(`this node holds no key for frame ${cid}`)
         return validateFrame(dagCbor.decode(openFrameBox(key, sealed.box, aad)))
-      },
-      puts: async () => {
-        const cids = [...fromFile.keys()]
-        const held = await this.#store.subs.k.getMany(cids.map(c => frameKeyKey(capsule, c)))
-        const forgotten = await this.#store.subs.g.getMany(cids)
-        return cids.filter((_, i) => held[i] == null && forgotten[i] == null).map(c => this.#keyPut(ring, capsule, c, fromFile.get(c) as Uint8Array))
       }
     }
   }

@@ -4,7 +4,9 @@
 // pages of LevelDB's table files it maps to read them (file-backed, the kernel's to drop, growing
 // with the store read); anonPeakMB is the anonymous part alone (Linux), the memory the phase needs.
 import '../../node/polyfill.js'
-import { stat } from 'node:fs/promises'
+import { stat, mkdir, copyFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { IDENTITY_FILE, VAULT_FILE } from '../../node/home/index.js'
 import { anonKB } from './_util.js'
 import { createNode } from '../../node/index.js'
 import { verifyCapsuleFile } from '../../node/files/index.js'
@@ -13,6 +15,9 @@ import { nativeVerifier } from '../../node/signatures/index.js'
 const [phase, a, b, pass] = process.argv.slice(2)
 // BENCH_SEARCH=0 opens nodes without the search index, to measure the file code alone.
 const search = process.env.BENCH_SEARCH !== '0'
+// BENCH_PRIVATE=1: the capsule is private (each frame sealed under its own key); imports go to a
+// home holding the owner's identity and vault (BENCH_OWNER_HOME), so every frame key opens.
+const privateCapsule = process.env.BENCH_PRIVATE === '1'
 let sampled = 0
 let anon = 0
 let heap = 0
@@ -37,6 +42,7 @@ if (phase === 'baseline') {
 } else if (phase === 'build') {
   const node = await createNode({ home: a, network: false, search })
   const n = Number(b)
+  if (privateCapsule) await node.createCapsule('big', { private: true })
   const base = Date.parse('2023-01-01T00:00:00Z')
   for (let i = 0; i < n; i += 1000) {
     await node.putMany(Array.from({ length: Math.min(1000, n - i) }, (_, j) => ({ text: text(i + j), kind: 'message' as const, role: j % 2 === 0 ? 'user' : 'assistant', conversation: `c${i}`, time: base + (i + j) * 60_000 })), { capsule: 'big' })
@@ -50,11 +56,21 @@ if (phase === 'baseline') {
   Object.assign(out, { frames: r.frames, commits: r.commits, bytes: r.bytes })
   await node.stop()
 } else if (phase === 'import') {
+  if (privateCapsule && process.env.BENCH_OWNER_HOME != null) {
+    await mkdir(a, { recursive: true })
+    for (const f of [IDENTITY_FILE, VAULT_FILE]) await copyFile(join(process.env.BENCH_OWNER_HOME, f), join(a, f))
+  }
   const node = await createNode({ home: a, network: false, search })
   if (search) await node.search('warm')
   t0 = performance.now()
   const r = await node.importCapsule(b, { passphrase: pass })
   Object.assign(out, { frames: r.frames.added, commits: r.commits.added, bytes: (await stat(b)).size })
+  if (privateCapsule) {
+    // Proof the keys came along: every frame of the timeline opens.
+    let opened = 0
+    for await (const _ of node.timeline('big')) opened++
+    if (opened !== r.frames.added) throw new Error(`only ${opened} of ${r.frames.added} sealed frames open after import`)
+  }
   await node.stop()
 } else if (phase === 'verify') {
   const r = await verifyCapsuleFile(a, { verifier: nativeVerifier(), now: Date.now }, { passphrase: b })

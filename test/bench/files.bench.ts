@@ -7,6 +7,8 @@
 // the same run: @ipld/car's iterator + sha-256 of every block (the floor of a verified read) and
 // noble's XChaCha20-Poly1305 over the CAR (the floor of decryption). BENCH_SEARCH=0 opens the nodes
 // without the search index, so the file code is measured alone (import then skips indexing).
+// BENCH_PRIVATE=1 makes the capsule private (sealed frames, epoch blocks and frame-key bundles in the
+// file) and imports it into a home holding the owner's keys, which checks every frame opens.
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm, readFile } from 'node:fs/promises'
 import { createReadStream } from 'node:fs'
@@ -68,6 +70,7 @@ export async function run (_args: string[]): Promise<void> {
     for (const n of SIZES) {
       const src = join(dir, `src-${n}`)
       await phase('build', src, String(n))
+      process.env.BENCH_OWNER_HOME = src // (BENCH_PRIVATE=1: imports go to a home with the owner's keys)
       const car = join(dir, `big-${n}.car`)
       const enc = join(dir, `big-${n}.vivim`)
       const size: Record<string, Record<string, PhaseResult[]>> = { plain: { export: [], import: [], verify: [] }, encrypted: { export: [], import: [], verify: [] } }
@@ -118,7 +121,8 @@ export async function run (_args: string[]): Promise<void> {
     for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i])).join('  '))
     console.log(`(median of ${RUNS} runs; each phase in its own process, timed without node open/stop; peak RSS is the process's maxRSS, runtime included: compare with the baseline; anon is its anonymous part, sampled; encrypted phases include scrypt at the default cost, 128 MiB)`)
     results.search = process.env.BENCH_SEARCH !== '0'
-    await writeResults(process.env.BENCH_SEARCH === '0' ? 'files-nosearch' : 'files', results)
+    results.private = process.env.BENCH_PRIVATE === '1'
+    await writeResults(`files${process.env.BENCH_SEARCH === '0' ? '-nosearch' : ''}${process.env.BENCH_PRIVATE === '1' ? '-private' : ''}`, results)
   } finally {
     await rm(dir, { recursive: true, force: true })
   }

@@ -83,3 +83,29 @@ describe('frame-key bundles', () => {
     }
   })
 })
+
+describe('frame-key bundles under fuzzing', () => {
+  it('5,000 mutated bundles: decoded strictly or refused with MalformedEnvelopeError; opening one never yields wrong keys', async () => {
+    const ring = EpochKeyring.create({ id: CAPSULE, admin: owner })
+    const entries: Array<[CID, Uint8Array]> = []
+    for (let i = 0; i < 3; i++) entries.push([await cidOf(`m${i}`), generateContentKey()])
+    const [bundle] = await encodeFrameKeys(ring, entries)
+    let seed = 7
+    const rand = (): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31 }
+    const counts = { decoded: 0, refused: 0 }
+    for (let n = 0; n < 5_000; n++) {
+      const b = bundle.bytes.slice(0, rand() < 0.2 ? Math.floor(rand() * bundle.bytes.length) : bundle.bytes.length)
+      for (let k = 1 + Math.floor(rand() * 3); k > 0; k--) if (b.length > 0) b[Math.floor(rand() * b.length)] ^= 1 + Math.floor(rand() * 255)
+      let decoded
+      try { decoded = decodeFrameKeys(bundle.cid, b) } catch (e) { expect((e as Error).name, `case ${n}`).toBe('MalformedEnvelopeError'); counts.refused++; continue }
+      counts.decoded++
+      try {
+        const keys = openFrameKeys(ring, decoded)
+        // Only an untouched box and frame list open, and then to the very keys sealed.
+        for (const [c, k] of entries) expect(keys.get(c.toString()), `case ${n}`).toEqual(k)
+      } catch (e) { expect((e as Error).name, `case ${n}`).toMatch(/^(DecryptionError|MalformedEnvelopeError|UnknownEpochError|NotAReaderError)$/) }
+    }
+    expect(counts.refused).toBeGreaterThan(0)
+    expect(counts.decoded).toBeGreaterThan(0)
+  })
+})

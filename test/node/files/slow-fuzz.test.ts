@@ -17,12 +17,17 @@ let a: Opened
 let b: Opened
 let plain: Uint8Array
 let sealed: Uint8Array
+let privy: Uint8Array
 beforeAll(async () => {
   a = await openNode()
   b = await openNode()
   await buildCapsule(a.node, 'notes', 5)
   plain = await collect((await a.node.exportCapsuleStream('notes')).bytes)
   sealed = await collect((await a.node.exportCapsuleStream('notes', { encrypt: { passphrase: 'pw', kdf: FAST, chunkLog2: 8 } })).bytes)
+  // A private capsule's file adds epoch blocks and frame-key bundles to parse.
+  await a.node.createCapsule('vault', { private: true })
+  await a.node.putMany([{ text: 'sealed one' }, { text: 'sealed two' }, { text: 'sealed three' }], { capsule: 'vault' })
+  privy = await collect((await a.node.exportCapsuleStream('vault')).bytes)
   // The target already holds something of its own, so "unchanged" means something.
   await b.node.putMany([{ text: 'mine', capsule: 'own' }, { text: 'also mine', capsule: 'own' }])
 })
@@ -74,13 +79,13 @@ function mutate (src: Uint8Array, pieces: Array<[number, number]>, rand: () => n
   return { kind: 'wrong-passphrase', bytes: src, passphrase: 'wrong' }
 }
 
-async function fuzz (src: Uint8Array, pieces: Array<[number, number]>, seed: number): Promise<Record<string, number>> {
+async function fuzz (src: Uint8Array, pieces: Array<[number, number]>, seed: number, count = N): Promise<Record<string, number>> {
   const rand = prng(seed)
   const ref = await b.node.verifyFile(src, { passphrase: 'pw' })
   expect(ref.ok).toBe(true)
   const digest = await storeDigest(b.node)
   const stats: Record<string, number> = { accepted: 0, refused: 0 }
-  for (let n = 0; n < N; n++) {
+  for (let n = 0; n < count; n++) {
     const m = mutate(src, pieces, rand)
     const where = `seed ${seed}, case ${n} (${m.kind}, ${m.bytes.length} bytes)`
     const passphrase = m.passphrase ?? 'pw'
@@ -121,5 +126,11 @@ describe('fuzzed capsule files', () => {
     const stats = await fuzz(sealed, pieces, SEED + 1)
     expect(stats.accepted).toBe(0) // the crypto layer lets no mutation through
     for (const name of ['TruncatedFileError', 'TamperedFileError', 'ReorderedChunksError', 'DuplicatedChunkError', 'WrongPassphraseError', 'EmptyFileError']) expect(stats[name], name).toBeGreaterThan(0)
+  }, 600_000)
+
+  it('2,000 mutated files of a private capsule (epoch blocks, frame-key bundles): typed errors, no partial import', async () => {
+    const stats = await fuzz(privy, carPieces(privy), SEED + 2, 2_000)
+    expect(stats.refused).toBeGreaterThan(1_600)
+    expect(stats.IncompleteCapsuleError).toBeGreaterThan(0)
   }, 600_000)
 })

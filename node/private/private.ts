@@ -172,7 +172,8 @@ export class PrivateKeys {
     const sealed = validateSealed(value)
     const capsule = sealed.capsule.toString()
     const ring = await this.ring(capsule, owner)
-    if (!isFrameBox(sealed.box)) throw new NotAReaderError(`frame ${cid} is not sealed under a frame key`)
+    // Frames sealed by vivim before frame keys: straight under an epoch key.
+    if (!isFrameBox(sealed.box)) return validateFrame(dagCbor.decode(ring.decrypt(sealed.box)))
     const key = await this.#frameKey(ring, capsule, cid)
     if (key == null) throw new NotAReaderError(`this node holds no key for frame ${cid}`)
     return validateFrame(dagCbor.decode(openFrameBox(key, sealed.box, boxAad(capsule))))
@@ -209,7 +210,7 @@ export class PrivateKeys {
       open: async (cid, value, wrapped) => {
         const sealed = validateSealed(value)
         if (sealed.capsule.toString() !== capsule) throw new NotAReaderError(`frame ${cid} is sealed for another capsule`)
-        if (!isFrameBox(sealed.box)) throw new NotAReaderError(`frame ${cid} is not sealed under a frame key`)
+        if (!isFrameBox(sealed.box)) return validateFrame(dagCbor.decode(ring.decrypt(sealed.box)))
         const key = wrapped != null ? ring.decrypt(Buffer.from(wrapped, 'base64'), keyAad(cid)) : await this.#frameKey(ring, capsule, cid).catch(() => undefined)
         if (key == null) throw new NotAReaderError(`this node holds no key for frame ${cid}`)
         return validateFrame(dagCbor.decode(openFrameBox(key, sealed.box, aad)))
@@ -229,6 +230,24 @@ export class PrivateKeys {
     const ring = await this.ring(capsule, this.#key.did)
     const block = ring.rotate({ remove: dids })
     return this.#blocksOps(capsule, [block], await this.epochBlocks(capsule))
+  }
+
+  /** Whether a capsule still holds frames sealed straight under an epoch key (by vivim before frame keys). */
+  async #hasEpochSealedFrames (capsule: string): Promise<boolean> {
+    let cids: CID[] = []
+    const check = async (): Promise<boolean> => {
+      const blocks = await this.#store.subs.b.getMany(cids.map(c => Store.blockKey(c)))
+      cids = []
+      return blocks.some(b => {
+        if (b == null) return false
+        try { const v = dagCbor.decode(b) as any; return isSealedShape(v) && v.box instanceof Uint8Array && !isFrameBox(v.box) } catch { return false }
+      })
+    }
+    for await (const key of this.#store.subs.t.keys({ gte: `${capsule}!`, lt: `${capsule}!\uffff` })) {
+      cids.push(CID.parse(key.slice(key.lastIndexOf('!') + 1)))
+      if (cids.length >= 512 && await check()) return true
+    }
+    return cids.length > 0 && await check()
   }
 
   /**
@@ -252,6 +271,12 @@ export class PrivateKeys {
     }
     let destroyed = 0
     const old = await this.ring(capsule, owner)
+    if (await this.#hasEpochSealedFrames(capsule)) {
+      // Frames sealed before frame keys need their epoch keys: those stay, only the frame keys go.
+      for (const cid of held) batch.dels?.push({ sub: 'k', key: frameKeyKey(capsule, cid) })
+      await this.#store.write(batch)
+      return held.length
+    }
     const secret = newVaultSecret()
     // Saved first: a crash from here on leaves the old epoch readable with the old key, and the next forget finishes the job.
     await this.#vault.add(capsule, secret)

@@ -9,7 +9,13 @@ import { CarReader } from '@ipld/car'
 import * as dagCbor from '@ipld/dag-cbor'
 import { x25519 } from '@noble/curves/ed25519.js'
 import { createNode, type VivimNode } from '../../../node/index.js'
-import { IDENTITY_FILE, VAULT_FILE, Vault } from '../../../node/home/index.js'
+import { CID } from 'multiformats/cid'
+import { IDENTITY_FILE, VAULT_FILE, Vault, loadOrCreateIdentity } from '../../../node/home/index.js'
+import { Store } from '../../../node/store/index.js'
+import { Capsules } from '../../../node/capsules/index.js'
+import { PrivateKeys, readFrame } from '../../../node/private/index.js'
+import { nativeSigner } from '../../../node/signatures/index.js'
+import { createFrame, encodeFrame, encodeSealed } from '../../../dag/index.js'
 import { EpochKeyring, decodeKeystore, decodeFrameKeys, isFrameKeysShape, openFrameKeys, type KeyAgreement } from '../../../capabilities/index.js'
 import { openNode, type Opened } from './_fixture.js'
 import { tempHome, removeHome } from '../../_helpers.js'
@@ -155,5 +161,35 @@ describe('forgetting a sealed frame destroys its key', () => {
       expect((await node.get(cid)).text).toBe('still here')
       expect((await Vault.open(home, key)).secrets(vault.id)).toHaveLength(1)
     } finally { await node.stop() }
+  })
+})
+
+describe('frames sealed before frame keys (straight under an epoch key)', () => {
+  it('stay readable; forgetting in their capsule destroys frame keys but keeps the epoch keys they need', async () => {
+    const home = await tempHome('vivim-shred-legacy-')
+    cleanup.push(async () => { await removeHome(home) })
+    // What an older vivim wrote: a sealed frame whose box is a keyring ciphertext (version 1).
+    const { key } = await loadOrCreateIdentity(home)
+    const store = new Store(home)
+    await store.open()
+    const keys = new PrivateKeys({ store, key, vault: await Vault.open(home, key) })
+    const capsules = new Capsules({ store, signer: nativeSigner(key), now: Date.now, onCommit: async () => {}, readFrame: async (c, bytes) => await readFrame(c, bytes, async () => key.did, keys) })
+    const { id } = await capsules.create('vault', { rules: { encrypted: true }, extra: async (i) => await keys.create(i) })
+    const frame = encodeFrame(createFrame({ text: 'sealed the old way', kind: 'note', author: key.did }))
+    const ring = await keys.ring(id, key.did)
+    const old = encodeSealed(CID.parse(id), ring.encrypt(frame.bytes))
+    await capsules.writer.write({ capsule: id, create: false, branch: 'main', frames: [{ cid: old.cid, bytes: old.bytes, value: frame.value }] })
+    await capsules.writer.flush()
+    await store.close()
+
+    const node = await createNode({ home, network: false })
+    cleanup.push(async () => { await node.stop() })
+    expect((await node.get(old.cid.toString())).text).toBe('sealed the old way')
+    const { cid } = await node.put({ text: 'sealed with its own key', capsule: 'vault' })
+    const r = await node.forget(cid)
+    expect(r.keysDestroyed).toBe(1)
+    await expect(node.get(cid)).rejects.toMatchObject({ name: 'FrameForgottenError' })
+    expect((await node.get(old.cid.toString())).text).toBe('sealed the old way')
+    expect((await node.verify()).ok).toBe(true)
   })
 })

@@ -5,7 +5,8 @@
  *
  * - `createSearchIndex` — BM25 over a Unicode tokenizer (Intl.Segmenter, NFKC, case and
  *   diacritic folding, Snowball stemming, stopwords) with conversation-aware ranking
- *   (speakers, replies, sessions, pseudo-relevance feedback), filters, natural-language time,
+ *   (speakers, replies, sessions, pseudo-relevance feedback), query expansion (irregular and
+ *   derived forms of a word, WordNet hyponyms), filters, natural-language time,
  *   sentence snippets, optional vectors fused by reciprocal rank fusion; persisted in a level
  *   sublevel and rebuildable from the DAG.
  * - `assembleContext` — layered prompt context under an enforced token budget, with citations.

@@ -122,3 +122,39 @@ shelf shelves
 wolf wolves
 thief thieves
 calf calves`
+
+/**
+ * Informal and clipped English words of chat, each line one word's forms ("fam" / "family",
+ * "fave" / "favorite", "tourney" / "tournament"): what people type and what they later ask for.
+ * Left out: clippings that are mostly another word ("comp", "rec", "pro", "doc", "sub").
+ */
+export const ENGLISH_INFORMAL = `family fam
+favorite favourite fave fav
+picture pic
+girlfriend gf
+boyfriend bf
+tournament tourney
+application app
+puppy pup
+grandmother grandma granny
+grandfather grandpa
+mother mom mum
+father dad
+child kid
+birthday bday
+conversation convo
+video vid
+information info
+business biz
+vacation vacay
+festival fest
+university uni
+professor prof
+photograph photo
+television tv
+refrigerator fridge
+laboratory lab
+gymnasium gym
+examination exam
+mathematics math maths
+advertisement ad advert`

@@ -141,8 +141,8 @@ export interface RankingParams {
   /** Weight of narrower words (WordNet hyponyms, English) added to each query term; 0 turns it off. */
   hyponyms: number
   /**
-   * Weight of the other inflections of a query word that stemming cannot join (irregular English
-   * verbs and nouns: "buy" / "bought", "child" / "children"); 0 turns it off.
+   * Weight of the other forms of a query word that stemming cannot join (irregular English verbs
+   * and nouns: "buy" / "bought", "child" / "children"; informal forms: "fam" / "family"); 0 turns it off.
    */
   inflections: number
   /**

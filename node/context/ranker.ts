@@ -122,7 +122,8 @@ export class Ranker {
 
   /**
    * Adds the index's terms for the other forms of each query word that stemming leaves apart:
-   * irregular inflections ("What did Ana buy?" also finds "bought") at `inflections` times the
+   * irregular inflections and informal forms ("What did Ana buy?" also finds "bought", "family"
+   * finds "fam") at `inflections` times the
    * term's weight, and words with a short other ending ("writer" for "write", "competition" for
    * "compete") at `derivations` times. An added term never weighs more than the query's own
    * word (its weight is scaled down when it is rarer), and speakers' names are left alone.

@@ -2,7 +2,7 @@ import { stemmerFor } from './_stemmers.js'
 import { stopwordsFor } from './stopwords.js'
 import type { StemLanguage } from './interface.js'
 import { englishHyponyms } from './expansion.js'
-import { ENGLISH_IRREGULAR } from './_inflections.js'
+import { ENGLISH_INFORMAL, ENGLISH_IRREGULAR } from './_inflections.js'
 
 /** A token and where its surface form lies in the text (UTF-16 offsets). */
 export interface TokenSpan {
@@ -27,8 +27,9 @@ export interface Tokenizer {
    */
   narrower? (term: string): readonly string[]
   /**
-   * Terms of the other inflections of the same word where stemming cannot join them ("buy" →
-   * "bought", "children" → "child"), for query expansion; English only, empty otherwise.
+   * Terms of the other forms of the same word where stemming cannot join them: irregular
+   * inflections ("buy" → "bought", "children" → "child") and informal or clipped forms ("fam" →
+   * "family", "tourney" → "tournament"), for query expansion; English only, empty otherwise.
    */
   inflections? (term: string): readonly string[]
 }
@@ -174,12 +175,12 @@ export function createTokenizer (language: StemLanguage, options: TokenizerOptio
   }
 
   let families: Map<string, readonly string[]> | undefined
-  /** The other terms of a term's family in `ENGLISH_IRREGULAR` (stemmed here, on first use). */
+  /** The other terms of a term's family in `ENGLISH_IRREGULAR` and `ENGLISH_INFORMAL` (stemmed here, on first use). */
   function inflections (t: string): readonly string[] {
     if (language !== 'english') return NONE
     if (families === undefined) {
       families = new Map()
-      for (const line of ENGLISH_IRREGULAR.split('\n')) {
+      for (const line of `${ENGLISH_IRREGULAR}\n${ENGLISH_INFORMAL}`.split('\n')) {
         const terms = [...new Set(line.split(' ').map(w => term(w)).filter((x): x is string => x !== undefined))]
         for (const x of terms) families.set(x, [...(families.get(x) ?? []), ...terms.filter(y => y !== x)])
       }

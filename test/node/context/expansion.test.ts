@@ -59,6 +59,7 @@ describe('word families stemming leaves apart', () => {
     doc('children', 'The children loved the puppet show.'),
     doc('writer', 'She is a writer of short stories.'),
     doc('competition', 'Our team won the regional competition.'),
+    doc('fam', 'Went camping with the fam last weekend.'),
     doc('other', 'We talked about the weather and the new office chairs.')
   ]
 
@@ -77,6 +78,8 @@ describe('word families stemming leaves apart', () => {
     expect(forms('bought')).toContain(tok.term('buy'))
     expect(forms('children')).toContain(tok.term('child'))
     expect(forms('took')).toEqual(expect.arrayContaining([tok.term('take'), tok.term('taken')]))
+    expect(forms('family')).toContain(tok.term('fam'))
+    expect(forms('tourney')).toContain(tok.term('tournament'))
     expect(forms('table')).toEqual([])
     expect(createTokenizer('spanish').inflections?.('buy')).toEqual([])
   })
@@ -86,8 +89,10 @@ describe('word families stemming leaves apart', () => {
     expect((await ix.search('What did she buy?')).map(h => h.cid)).toEqual(['bought'])
     expect((await ix.search('a child at the show')).map(h => h.cid)).toEqual(['children'])
     expect((await ix.search('Who wins?')).map(h => h.cid)).toEqual(['competition'])
+    expect((await ix.search('her family')).map(h => h.cid)).toEqual(['fam'])
     const off = await familyIndex({ inflections: 0 })
     expect(await off.search('What did she buy?')).toEqual([])
+    expect(await off.search('her family')).toEqual([])
   })
 
   it('finds words with another short ending (writer for write, competition for compete)', async () => {

@@ -1,4 +1,4 @@
-import { Postings } from './_postings.js'
+import { Postings, PostingsDecoder } from './_postings.js'
 import type { InvertedIndex } from './inverted-index.js'
 import type { Store } from './_store.js'
 
@@ -80,12 +80,15 @@ export async function writeSnapshot (s: Store, ix: InvertedIndex, gen: number): 
   const meta = new Int32Array(lists.length * 3)
   lists.forEach(([t, p], i) => { meta[i * 3] = ix.termIds.get(t) as number; meta[i * 3 + 1] = p.length; meta[i * 3 + 2] = p.df })
   await put('pmeta', bytesOf(meta, meta.length))
-  await put('pdocs', concat(lists.map(([, p]) => p.docs.subarray(0, p.length)), Int32Array))
-  await put('ptfs', concat(lists.map(([, p]) => p.tfs.subarray(0, p.length)), Uint16Array))
+  // Lists are decoded one at a time, by a decoder of the snapshot's own: searches running
+  // between two chunk writes decode into the index's decoder.
+  const dec = new PostingsDecoder()
+  await put('pdocs', concat((function * () { for (const [, p] of lists) { dec.decode(p); yield dec.docs.subarray(0, p.length) } })(), Int32Array))
+  await put('ptfs', concat((function * () { for (const [, p] of lists) { dec.decode(p); yield dec.tfs.subarray(0, p.length) } })(), Uint16Array))
 }
 
 /** Packs many small arrays into CHUNK-byte chunks. */
-function * concat<T extends Int32Array | Uint16Array> (parts: T[], Kind: { new (n: number): T, BYTES_PER_ELEMENT: number }): Generator<Uint8Array> {
+function * concat<T extends Int32Array | Uint16Array> (parts: Iterable<T>, Kind: { new (n: number): T, BYTES_PER_ELEMENT: number }): Generator<Uint8Array> {
   const per = CHUNK / Kind.BYTES_PER_ELEMENT
   let buf = new Kind(per)
   let o = 0
@@ -176,7 +179,7 @@ export async function readSnapshot (s: Store, ix: InvertedIndex, gen: number): P
     const len = meta[i * 3 + 1]
     const term = ix.termNames[meta[i * 3]]
     if (term === undefined) throw new Error('snapshot postings name an unknown term')
-    ix.postings.set(term, Postings.of(docs.subarray(o, o + len), tfs.subarray(o, o + len), len, meta[i * 3 + 2]))
+    ix.postings.set(term, Postings.of(ix.decoder, docs.subarray(o, o + len), tfs.subarray(o, o + len), len, meta[i * 3 + 2]))
     o += len
   }
   ix.restore(n, head.live, head.totalLength)

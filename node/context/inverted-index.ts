@@ -1,4 +1,4 @@
-import { Postings } from './_postings.js'
+import { Postings, PostingsDecoder } from './_postings.js'
 import type { IndexedDoc } from './interface.js'
 import type { Tokenizer } from './tokenizer.js'
 
@@ -14,7 +14,8 @@ const EMPTY_TAGS: Record<string, string> = Object.freeze({}) as Record<string, s
 
 /**
  * The in-memory lexical index, kept small: per doc only numbers in typed arrays (length, time,
- * interned capsule, conversation, role and tag set), its CID and URI; posting lists per term;
+ * interned capsule, conversation, role and tag set), its CID and URI; posting lists per term
+ * (varint-coded byte arrays, decoded one at a time when read);
  * and a forward index (each doc's term ids and frequencies, varint-coded in one byte array)
  * for pseudo-relevance feedback and removal. Texts, titles and the rest of a doc live in level
  * and are read only for the hits returned.
@@ -22,6 +23,8 @@ const EMPTY_TAGS: Record<string, string> = Object.freeze({}) as Record<string, s
  */
 export class InvertedIndex {
   readonly postings = new Map<string, Postings>()
+  /** Decodes one posting list at a time for readers of `docs`/`tfs` (see _postings.ts). */
+  readonly decoder = new PostingsDecoder()
   /** Per doc: its CID ('' once removed). */
   cids: string[] = []
   /** Per doc: its URI. */
@@ -128,7 +131,7 @@ export class InvertedIndex {
       if (id === undefined) { id = this.termNames.length; this.termIds.set(t, id); this.termNames.push(t) }
       ids[i] = id
       let p = this.postings.get(t)
-      if (p === undefined) { p = new Postings(); this.postings.set(t, p) }
+      if (p === undefined) { p = new Postings(this.decoder); this.postings.set(t, p) }
       p.push(n, dt.tfs[i])
     }
     this.encodeTerms(n, ids, dt.tfs)

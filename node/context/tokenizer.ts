@@ -34,6 +34,9 @@ export interface Tokenizer {
   inflections? (term: string): readonly string[]
 }
 
+function isAsciiLower (c: number): boolean { return c >= 0x61 && c <= 0x7a }
+function isAsciiAlnum (c: number): boolean { return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) }
+
 /** Whether the regex path segments this (NFKC) text, instead of Intl.Segmenter. */
 export function regexSegmentable (norm: string): boolean {
   // Latin text with general punctuation (the common case) needs only the cheap range test.
@@ -174,6 +177,34 @@ export function createTokenizer (language: StemLanguage, options: TokenizerOptio
     return regexPath && regexSegmentable(norm) ? matched(norm, sameLength) : segmented(norm, sameLength)
   }
 
+  /**
+   * Terms of a text (the words of `spans`, without their offsets). Pure ASCII is scanned by
+   * character codes for the words ASCII_WORDS matches: no match or span object per word (the
+   * index tokenizes every message it stores, and those objects were most of an import's garbage).
+   */
+  function terms (text: string): string[] {
+    const norm = text.normalize('NFKC')
+    if (!/^[\x00-\x7f]*$/.test(norm)) return spans(text).map(s => s.term)
+    const lower = norm.toLowerCase()
+    const out: string[] = []
+    const n = lower.length
+    let i = 0
+    while (i < n) {
+      if (!isAsciiAlnum(lower.charCodeAt(i))) { i++; continue }
+      let j = i + 1
+      while (j < n && isAsciiAlnum(lower.charCodeAt(j))) j++
+      // ['’][a-z]+ (only the ASCII apostrophe can occur here)
+      if (j + 1 < n && lower.charCodeAt(j) === 0x27 && isAsciiLower(lower.charCodeAt(j + 1))) {
+        j += 2
+        while (j < n && isAsciiLower(lower.charCodeAt(j))) j++
+      }
+      const t = term(lower.slice(i, j))
+      if (t !== undefined) out.push(t)
+      i = j
+    }
+    return out
+  }
+
   let families: Map<string, readonly string[]> | undefined
   /** The other terms of a term's family in `ENGLISH_IRREGULAR` and `ENGLISH_INFORMAL` (stemmed here, on first use). */
   function inflections (t: string): readonly string[] {
@@ -190,7 +221,7 @@ export function createTokenizer (language: StemLanguage, options: TokenizerOptio
 
   return {
     spans,
-    terms: (text) => spans(text).map(s => s.term),
+    terms,
     isStopword: (word) => stop.has(fold(word)),
     narrower: (t) => language === 'english' ? englishHyponyms(t) : NONE,
     inflections,

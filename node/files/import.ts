@@ -283,22 +283,28 @@ async function commit (c: FilesComponents, scan: Scan, stage: Stage, ledger: Led
       for (const [cid, wrapped] of keys.bundle(decodeFrameKeys(CID.parse(k), Buffer.from(b64, 'base64')))) await ledger.put(FRAME_KEY + cid, wrapped)
     }
   }
-  /** The store op keeping a frame's key from the file, unless the node holds one already. */
-  const newKey = async (keys: SealedKeys, k: string): Promise<{ sub: 'k', key: string, value: string } | undefined> => {
-    const wrapped = await ledger.get(FRAME_KEY + k)
-    if (wrapped == null) return undefined
-    const op = keys.keyPut(k, wrapped)
-    return (await c.store.subs.k.get(op.key)) == null ? op : undefined
-  }
   const open = keys == null ? undefined : async (k: string, value: unknown): Promise<Frame> => await (keys as SealedKeys).open(k, value, await ledger.get(FRAME_KEY + k))
+  /**
+   * For the sealed frames of a part, read with one lookup each: their bytes, the key the file
+   * brings (wrapped as the node keeps it) and whether the node holds a key already.
+   */
+  const sealedPart = async (ks: string[]): Promise<Map<string, { bytes?: Uint8Array, wrapped?: string, held: boolean }>> => {
+    const out = new Map<string, { bytes?: Uint8Array, wrapped?: string, held: boolean }>()
+    if (keys == null || ks.length === 0) return out
+    const [wrapped, held, stored] = await Promise.all([
+      ledger.getMany(ks.map(k => FRAME_KEY + k)),
+      c.store.subs.k.getMany(ks.map(k => (keys as SealedKeys).keyPut(k, '').key)),
+      c.store.subs.b.getMany(ks.map(k => pendingBytes.has(k) ? '' : Store.blockKey(CID.parse(k))))
+    ])
+    ks.forEach((k, i) => out.set(k, { bytes: pendingBytes.get(k) ?? stored[i] ?? undefined, wrapped: wrapped[i], held: held[i] != null }))
+    return out
+  }
   const pendingBytes = new Map(batch.blocks.map(b => [b.cid.toString(), b.bytes]))
   /** Time and uri of a sealed frame, when this node can open it (else it is stored but not in the timeline). */
-  const openMeta = async (k: string): Promise<FrameMeta | undefined> => {
-    if (open == null) return undefined
-    const bytes = pendingBytes.get(k) ?? await c.store.getBlockUnsafe(CID.parse(k))
-    if (bytes == null) return undefined
+  const openMeta = async (k: string, s: { bytes?: Uint8Array, wrapped?: string } | undefined): Promise<FrameMeta | undefined> => {
+    if (keys == null || s?.bytes == null) return undefined
     try {
-      const f = await open(k, decodeBlockUnsafe(CID.parse(k), bytes))
+      const f = await keys.open(k, decodeBlockUnsafe(CID.parse(k), s.bytes), s.wrapped)
       return { time: f.time, tombstone: f.kind === 'tombstone', ...(f.uri != null ? { uri: f.uri } : {}) }
     } catch { return undefined }
   }
@@ -331,11 +337,13 @@ async function commit (c: FilesComponents, scan: Scan, stage: Stage, ledger: Led
     const indexPart = async (part: Array<[string, FrameMeta]>): Promise<void> => {
       const owners = await c.store.subs.f.getMany(part.map(([k]) => k))
       const gone = await c.store.subs.g.getMany(part.map(([k]) => k))
+      const sealed = await sealedPart(part.filter(([, m], j) => m.sealed != null && gone[j] == null).map(([k]) => k))
       for (let j = 0; j < part.length; j++) {
         const [k, stated] = part[j]
         if (gone[j] != null) continue // forgotten here: never brought back
         // A sealed frame's key from the file, when this node lacks it (a frame held sealed so far enters its timeline now).
-        const keyOp = stated.sealed != null && keys != null ? await newKey(keys, k) : undefined
+        const s = sealed.get(k)
+        const keyOp = s?.wrapped != null && !s.held && keys != null ? keys.keyPut(k, s.wrapped) : undefined
         const unlock = owners[j] === id && keyOp != null
         if (owners[j] === id && !unlock) continue // indexed already
         const fresh: Array<[string, string]> = []
@@ -346,7 +354,7 @@ async function commit (c: FilesComponents, scan: Scan, stage: Stage, ledger: Led
         }
         if (owners[j] == null) await put('f', k, id)
         if (keyOp != null) await put('k', keyOp.key, keyOp.value)
-        const meta = stated.sealed != null ? await openMeta(k) : stated
+        const meta = stated.sealed != null ? await openMeta(k, s) : stated
         if (meta != null) {
           await put('t', `${id}!${timeKey(meta.time)}!${k}`, '')
           if (meta.uri != null) await put('u', `${meta.uri}\u0000${k}`, '')

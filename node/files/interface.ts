@@ -18,7 +18,7 @@ export interface FilesComponents {
   /** Keys for a private capsule's sealed frames, as this node reads them with these epoch blocks. */
   sealedOpener: (capsule: string, owner: string, epochBlocks: Uint8Array[]) => Promise<SealedKeys>
   /** A private capsule's frame keys (but `skip`) as bundles under its latest epoch, for an export; [] for a plain capsule. */
-  frameKeyBundles: (capsule: string, skip: (cid: string) => boolean) => Promise<FrameKeyBundle[]>
+  frameKeyBundles: (capsule: string, skip: (cid: string) => boolean) => Promise<Array<{ cid: CID, bytes: Uint8Array }>>
   /** The store op recording a private capsule's epoch blocks (merged with those held). */
   keyringPut: (capsule: string, owner: string, blocks: string[]) => { sub: 'k', key: string, value: unknown }
 }

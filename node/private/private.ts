@@ -3,7 +3,7 @@ import { CID } from 'multiformats/cid'
 import { x25519 } from '@noble/curves/ed25519.js'
 import {
   EpochKeyring, NotAReaderError, generateContentKey, sealFrameBox, openFrameBox, isFrameBox,
-  encodeFrameKeys, openFrameKeys, type Ed25519Key, type EpochBlock, type FrameKeyBundle, type KeyAgreement, type Signer
+  encodeFrameKeys, openFrameKeys, MAX_BUNDLE_KEYS, type Ed25519Key, type EpochBlock, type FrameKeyBundle, type KeyAgreement, type Signer
 } from '../../capabilities/index.js'
 import { encodeSealed, decodeBlock, isSealedShape, validateSealed, validateFrame, type EncodedBlock, type Frame } from '../../dag/index.js'
 import { Store, type StoreBatch } from '../store/index.js'
@@ -179,17 +179,28 @@ export class PrivateKeys {
     return validateFrame(dagCbor.decode(openFrameBox(key, sealed.box, boxAad(capsule))))
   }
 
-  /** The capsule's frame keys (but `skip`) as bundles under its latest epoch, for an export. */
-  async exportBundles (capsule: string, owner: string, skip: (cid: string) => boolean): Promise<FrameKeyBundle[]> {
+  /**
+   * The capsule's frame keys (but `skip`) as bundles under its latest epoch, for an export: made a
+   * bundle at a time, so only the bundles' bytes are held (about 70 bytes a frame).
+   */
+  async exportBundles (capsule: string, owner: string, skip: (cid: string) => boolean): Promise<Array<{ cid: CID, bytes: Uint8Array }>> {
     const ring = await this.ring(capsule, owner)
     const prefix = frameKeyPrefix(capsule)
-    const entries: Array<[CID, Uint8Array]> = []
+    const out: Array<{ cid: CID, bytes: Uint8Array }> = []
+    let entries: Array<[CID, Uint8Array]> = []
+    const flush = async (): Promise<void> => {
+      for (const b of await encodeFrameKeys(ring, entries)) out.push({ cid: b.cid, bytes: b.bytes })
+      for (const [, key] of entries) key.fill(0)
+      entries = []
+    }
     for await (const [k, wrapped] of this.#store.subs.k.iterator({ gte: prefix, lt: prefix + '\uffff' })) {
       const cid = k.slice(prefix.length)
       if (skip(cid)) continue
       try { entries.push([CID.parse(cid), ring.decrypt(Buffer.from(wrapped as string, 'base64'), keyAad(cid))]) } catch { /* a key under an epoch this node cannot open any more */ }
+      if (entries.length >= MAX_BUNDLE_KEYS) await flush()
     }
-    return await encodeFrameKeys(ring, entries)
+    await flush()
+    return out
   }
 
   /**

@@ -3,7 +3,8 @@
 // while the rest of the capsule stays readable by the owner and its readers.
 import { describe, it, expect, afterEach } from 'vitest'
 import { join } from 'node:path'
-import { copyFile, mkdir, readFile } from 'node:fs/promises'
+import { copyFile, cp, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { Level } from 'level'
 import { Readable } from 'node:stream'
 import { CarReader } from '@ipld/car'
 import * as dagCbor from '@ipld/dag-cbor'
@@ -118,6 +119,48 @@ describe('forgetting a sealed frame destroys its key', () => {
     expect((await a.node.forget(kept[1])).keysDestroyed).toBe(1)
     expect((await a.node.get(more)).text).toBe('written after the forget')
     expect(await keysRecoverable(a.home, after, vault.id, a.node.did)).toEqual(new Set())
+  })
+
+  it('a copy of the store taken before the forget (what old table files hold) opens nothing with the home\'s secrets after it', async () => {
+    const home = await tempHome('vivim-shred-disk-')
+    cleanup.push(async () => { await removeHome(home) })
+    let node = await createNode({ home, network: false })
+    const vault = await node.createCapsule('vault', { private: true })
+    const { cids } = await node.putMany(secrets.map(text => ({ text })), { capsule: 'vault' })
+    await node.stop()
+    const before = join(home, 'store-before')
+    await cp(join(home, 'store'), before, { recursive: true })
+    await copyFile(join(home, VAULT_FILE), join(home, 'vault-before.key'))
+
+    node = await createNode({ home, network: false })
+    expect((await node.forget(cids[0])).keysDestroyed).toBe(1)
+    expect((await node.get(cids[1])).text).toBe(secrets[1])
+    await node.stop()
+
+    const key = await decodeKeystore(new Uint8Array(await readFile(join(home, IDENTITY_FILE))))
+    /** The frame's key, recovered from the old store copy with the identity and the given vault secrets. */
+    const recover = async (vaultSecrets: Uint8Array[]): Promise<Uint8Array | undefined> => {
+      const db = new Level<string, any>(before, { keyEncoding: 'utf8', valueEncoding: 'view' })
+      try {
+        const k = db.sublevel<string, string>('k', { keyEncoding: 'utf8', valueEncoding: 'utf8' })
+        const b = db.sublevel<string, Uint8Array>('b', { keyEncoding: 'utf8', valueEncoding: 'view' })
+        const record = JSON.parse(await k.get(`keyring/${vault.id}`) as string)
+        const blocks = await Promise.all((record.blocks as string[]).map(async c => await b.get(Store.blockKey(CID.parse(c))) as Uint8Array))
+        const wrapped = Buffer.from(await k.get(`fk/${vault.id}/${cids[0]}`) as string, 'base64')
+        for (const reader of [key, ...vaultSecrets.map(s => ({ did: key.did, x25519PublicKey: x25519.getPublicKey(s), agree: (p: Uint8Array) => x25519.getSharedSecret(s, p) }))]) {
+          const ring = await EpochKeyring.open({ id: vault.id, admin: key.did, reader, blocks, skipUnopenable: true })
+          try { return ring.decrypt(wrapped, new TextEncoder().encode(`vivim/frame-key\u0000${cids[0]}`)) } catch {}
+        }
+        return undefined
+      } finally { await db.close() }
+    }
+    // The control: the vault as it was opens the old copy; the vault as it is now does not.
+    await copyFile(join(home, VAULT_FILE), join(home, 'vault-now.key'))
+    const old = new Uint8Array(await readFile(join(home, 'vault-before.key')))
+    await writeFile(join(home, VAULT_FILE), old)
+    expect(await recover((await Vault.open(home, key)).secrets(vault.id))).toBeInstanceOf(Uint8Array)
+    await copyFile(join(home, 'vault-now.key'), join(home, VAULT_FILE))
+    expect(await recover((await Vault.open(home, key)).secrets(vault.id))).toBeUndefined()
   })
 
   it('a reader keeps reading what was not forgotten; a removed reader gets nothing written after', async () => {

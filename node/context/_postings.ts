@@ -70,6 +70,35 @@ export class Postings {
     return p
   }
 
+  /**
+   * A posting list over coded bytes as `bytes` keeps them (a view into a loaded snapshot; copied
+   * on first growth). Reads them once for the last doc number; throws when they are malformed.
+   */
+  static ofBytes (decoder: PostingsDecoder, bytes: Uint8Array, length: number, df: number): Postings {
+    const p = new Postings(decoder, 0)
+    let o = 0
+    let doc = -1
+    for (let i = 0; i < length; i++) {
+      for (let k = 0; k < 2; k++) {
+        let v = 0
+        let x
+        let shift = 0
+        do {
+          if (o >= bytes.length) throw new Error('snapshot posting list is truncated')
+          x = bytes[o++]; v += (x & 0x7f) * 2 ** shift; shift += 7
+        } while (x >= 0x80)
+        if (k === 0) doc += v
+      }
+    }
+    if (o !== bytes.length) throw new Error('snapshot posting list has trailing bytes')
+    p.bytes = bytes
+    p.size = bytes.length
+    p.length = length
+    p.df = df
+    p.last = doc
+    return p
+  }
+
   /** Doc numbers (decoded; the first `length` entries). */
   get docs (): Int32Array { this.decoder.decode(this); return this.decoder.docs }
 

@@ -1,4 +1,4 @@
-import { Postings, PostingsDecoder } from './_postings.js'
+import { Postings } from './_postings.js'
 import type { InvertedIndex } from './inverted-index.js'
 import type { Store } from './_store.js'
 
@@ -75,20 +75,18 @@ export async function writeSnapshot (s: Store, ix: InvertedIndex, gen: number): 
   await put('roleidx', bytesOf(roleIdx, n))
   await put('fwdstart', bytesOf(ix.fwdStart, n + 1))
   await put('fwd', bytesOf(ix.fwd, ix.fwdLength))
-  // Postings: per list its term id, length and df; then all doc numbers, then all tfs.
+  // Postings: per list its term id, length, df and byte size; then all lists' coded bytes as the
+  // index keeps them (varint pairs, see _postings.ts). Snapshots before these held the lists
+  // decoded (`pdocs`, `ptfs`: three times the bytes); they still load.
   const lists = [...ix.postings]
-  const meta = new Int32Array(lists.length * 3)
-  lists.forEach(([t, p], i) => { meta[i * 3] = ix.termIds.get(t) as number; meta[i * 3 + 1] = p.length; meta[i * 3 + 2] = p.df })
-  await put('pmeta', bytesOf(meta, meta.length))
-  // Lists are decoded one at a time, by a decoder of the snapshot's own: searches running
-  // between two chunk writes decode into the index's decoder.
-  const dec = new PostingsDecoder()
-  await put('pdocs', concat((function * () { for (const [, p] of lists) { dec.decode(p); yield dec.docs.subarray(0, p.length) } })(), Int32Array))
-  await put('ptfs', concat((function * () { for (const [, p] of lists) { dec.decode(p); yield dec.tfs.subarray(0, p.length) } })(), Uint16Array))
+  const meta = new Int32Array(lists.length * 4)
+  lists.forEach(([t, p], i) => { meta[i * 4] = ix.termIds.get(t) as number; meta[i * 4 + 1] = p.length; meta[i * 4 + 2] = p.df; meta[i * 4 + 3] = p.size })
+  await put('pmeta4', bytesOf(meta, meta.length))
+  await put('pbytes', concat((function * () { for (const [, p] of lists) yield p.bytes.subarray(0, p.size) })(), Uint8Array))
 }
 
 /** Packs many small arrays into CHUNK-byte chunks. */
-function * concat<T extends Int32Array | Uint16Array> (parts: Iterable<T>, Kind: { new (n: number): T, BYTES_PER_ELEMENT: number }): Generator<Uint8Array> {
+function * concat<T extends Int32Array | Uint16Array | Uint8Array> (parts: Iterable<T>, Kind: { new (n: number): T, BYTES_PER_ELEMENT: number }): Generator<Uint8Array> {
   const per = CHUNK / Kind.BYTES_PER_ELEMENT
   let buf = new Kind(per)
   let o = 0
@@ -170,17 +168,32 @@ export async function readSnapshot (s: Store, ix: InvertedIndex, gen: number): P
   const roleIdx = sized('roleidx', new Int32Array(bytes('roleidx')), n)
   ix.tags = Array.from(tagIdx, k => head.tags[k])
   ix.roles = Array.from(roleIdx, k => k < 0 ? undefined : head.roles[k])
-  const meta = sized('pmeta', new Int32Array(bytes('pmeta')), head.postings * 3)
-  const total = meta.reduce((a, v, i) => i % 3 === 1 ? a + v : a, 0)
-  const docs = sized('pdocs', new Int32Array(bytes('pdocs')), total)
-  const tfs = sized('ptfs', new Uint16Array(bytes('ptfs')), total)
-  let o = 0
-  for (let i = 0; i < head.postings; i++) {
-    const len = meta[i * 3 + 1]
-    const term = ix.termNames[meta[i * 3]]
-    if (term === undefined) throw new Error('snapshot postings name an unknown term')
-    ix.postings.set(term, Postings.of(ix.decoder, docs.subarray(o, o + len), tfs.subarray(o, o + len), len, meta[i * 3 + 2]))
-    o += len
+  if (parts.has('pmeta4')) {
+    const meta = sized('pmeta4', new Int32Array(bytes('pmeta4')), head.postings * 4)
+    const total = meta.reduce((a, v, i) => i % 4 === 3 ? a + v : a, 0)
+    const all = sized('pbytes', new Uint8Array(bytes('pbytes')), total)
+    let o = 0
+    for (let i = 0; i < head.postings; i++) {
+      const term = ix.termNames[meta[i * 4]]
+      if (term === undefined) throw new Error('snapshot postings name an unknown term')
+      const size = meta[i * 4 + 3]
+      ix.postings.set(term, Postings.ofBytes(ix.decoder, all.subarray(o, o + size), meta[i * 4 + 1], meta[i * 4 + 2]))
+      o += size
+    }
+  } else {
+    // An older snapshot: the lists decoded.
+    const meta = sized('pmeta', new Int32Array(bytes('pmeta')), head.postings * 3)
+    const total = meta.reduce((a, v, i) => i % 3 === 1 ? a + v : a, 0)
+    const docs = sized('pdocs', new Int32Array(bytes('pdocs')), total)
+    const tfs = sized('ptfs', new Uint16Array(bytes('ptfs')), total)
+    let o = 0
+    for (let i = 0; i < head.postings; i++) {
+      const len = meta[i * 3 + 1]
+      const term = ix.termNames[meta[i * 3]]
+      if (term === undefined) throw new Error('snapshot postings name an unknown term')
+      ix.postings.set(term, Postings.of(ix.decoder, docs.subarray(o, o + len), tfs.subarray(o, o + len), len, meta[i * 3 + 2]))
+      o += len
+    }
   }
   ix.restore(n, head.live, head.totalLength)
 }

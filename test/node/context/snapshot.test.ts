@@ -143,11 +143,11 @@ describe('snapshot and write log', () => {
     await a.open()
     await a.add(corpus())
     await a.close()
-    const key = (await snap().keys().all()).find(k => k.includes('!pdocs!')) as string
+    const key = (await snap().keys().all()).find(k => k.includes('!pbytes!')) as string
     await snap().del(key)
     const b = make()
     await b.open()
-    expect(await b.loaded()).toMatchObject({ state: 'stale', reason: expect.stringContaining('pdocs') })
+    expect(await b.loaded()).toMatchObject({ state: 'stale', reason: expect.stringContaining('pbytes') })
     await expect(b.search('dog')).rejects.toHaveProperty('name', 'IndexStaleError')
     await b.rebuild(corpus())
     expect((await b.search('golden retriever'))[0].cid).toBe('c1')
@@ -208,6 +208,53 @@ describe('snapshot and write log', () => {
     expect(await state(b)).toEqual(expected)
     expect(b.status().docs).toBe(20_501)
     expect((await b.around('b100', 1, 1)).map(d => d.cid)).toEqual(['b50', 'b150'])
+  })
+})
+
+/**
+ * Rewrites a snapshot's posting lists in the layout snapshots had before they kept the coded
+ * bytes: `pmeta` (term id, length, df) and the lists decoded into `pdocs` and `ptfs`.
+ */
+async function toDecodedPostings (): Promise<void> {
+  const all = await snap().iterator().all()
+  const part = (name: string): Uint8Array => Buffer.concat(all.filter(([k]) => k.split('!')[1] === name).map(([, v]) => v))
+  const gen = all[0][0].split('!')[0]
+  const m = part('pmeta4')
+  const meta = new Int32Array(m.buffer, m.byteOffset, m.byteLength / 4)
+  const bytes = part('pbytes')
+  const lists = meta.length / 4
+  const meta3 = new Int32Array(lists * 3)
+  const docs: number[] = []
+  const tfs: number[] = []
+  let o = 0
+  for (let i = 0; i < lists; i++) {
+    meta3.set([meta[i * 4], meta[i * 4 + 1], meta[i * 4 + 2]], i * 3)
+    let doc = -1
+    const varint = (): number => { let v = 0; let x; let shift = 0; do { x = bytes[o++]; v += (x & 0x7f) * 2 ** shift; shift += 7 } while (x >= 0x80); return v }
+    for (let k = 0; k < meta[i * 4 + 1]; k++) { doc += varint(); docs.push(doc); tfs.push(varint()) }
+  }
+  for (const [k] of all) if (/!(pmeta4|pbytes)!/.test(k)) await snap().del(k)
+  const raw = (a: Int32Array | Uint16Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength)
+  await snap().put(`${gen}!pmeta!000000`, raw(meta3))
+  await snap().put(`${gen}!pdocs!000000`, raw(Int32Array.from(docs)))
+  await snap().put(`${gen}!ptfs!000000`, raw(Uint16Array.from(tfs)))
+}
+
+describe('snapshot of older layouts', () => {
+  it('loads a snapshot whose posting lists are stored decoded (pdocs, ptfs), and keeps writing', async () => {
+    const a = make()
+    await a.open()
+    await a.add(corpus())
+    const expected = await state(a)
+    await a.close()
+    await toDecodedPostings()
+    expect((await snap().keys().all()).some(k => k.includes('!pdocs!'))).toBe(true)
+    const b = make()
+    await b.open()
+    expect(await b.loaded()).toMatchObject({ state: 'ready' })
+    expect(await state(b)).toEqual(expected)
+    await b.add([doc('n1', 'a new dog note', {})])
+    expect((await b.search('dog')).map(h => h.cid)).toContain('n1')
   })
 })
 

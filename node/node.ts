@@ -52,6 +52,9 @@ export class VivimNode {
     this.#capsules = new Capsules({
       store,
       readFrame: async (c, bytes, capsule) => await this.#readFrame(c, bytes, capsule),
+      prefetch: async (cids, capsule) => {
+        if ((await this.#capsules.refs.record(capsule)).rules?.encrypted === true) await this.#private.prefetch(capsule, cids)
+      },
       signer: nativeSigner(key),
       now,
       onCommit: async (c, seq) => {

@@ -1,7 +1,6 @@
 import { CID } from 'multiformats/cid'
-import { cidKey, stateAt, stateFrom, headsAsOfTime, reduceHeads, ancestors, createCommit, decodeFrame, type CapsuleState, type CapsuleRules, type DagSigner, type Frame } from '../../dag/index.js'
-import type { StoreBatch } from '../store/index.js'
-import type { Store } from '../store/index.js'
+import { cidKey, stateAt, stateFrom, headsAsOfTime, reduceHeads, ancestors, createCommit, decodeFrame, type CapsuleState, type CapsuleRules, type DagSigner, type Frame, verifyBlock } from '../../dag/index.js'
+import { Store, BlockNotFoundError, type StoreBatch } from '../store/index.js'
 import { DEFAULT_BRANCH } from '../constants.js'
 import { AlreadyExistsError, BranchNotFoundError, CapsuleExpiredError, InvalidParametersError } from '../errors.js'
 import type { CapsuleInfo, CommitView, FrameView, HistoryOptions, MergeOptions, TimelineOptions } from '../interface.js'
@@ -10,6 +9,9 @@ import { Writer, timeKey, type CommittedFrames } from './writer.js'
 import { frameView } from './view.js'
 import { loadCheckpoint, saveCheckpoint } from './checkpoints.js'
 import { CHECKPOINT_MIN_COMMITS } from '../constants.js'
+
+/** Frames a timeline reads per lookup. */
+const TIMELINE_CHUNK = 256
 
 /**
  * Branch names: 1–256 characters, no control characters (importers name branches after
@@ -40,10 +42,13 @@ export class Capsules {
   /** Per ref, the heads its stored checkpoint describes. */
   readonly #checkpoints = new Map<string, string>()
   readonly #readFrame: (cid: CID, bytes: Uint8Array, capsule: string) => Promise<Frame>
+  readonly #prefetch: ((cids: string[], capsule: string) => Promise<void>) | undefined
 
-  constructor (init: { store: Store, signer: DagSigner, now: () => number, onCommit: (c: CommittedFrames[], seq: number) => Promise<void>, readFrame?: (cid: CID, bytes: Uint8Array, capsule: string) => Promise<Frame> }) {
+  constructor (init: { store: Store, signer: DagSigner, now: () => number, onCommit: (c: CommittedFrames[], seq: number) => Promise<void>, readFrame?: (cid: CID, bytes: Uint8Array, capsule: string) => Promise<Frame>, prefetch?: (cids: string[], capsule: string) => Promise<void> }) {
     this.#store = init.store
     this.#readFrame = init.readFrame ?? (async (cid, bytes) => decodeFrame(cid, bytes))
+    // What readFrame will need for these frames, fetched in one lookup (a private capsule's frame keys).
+    this.#prefetch = init.prefetch
     this.#signer = init.signer
     this.#now = init.now
     this.refs = new Refs(init.store)
@@ -209,14 +214,36 @@ export class Capsules {
       lt: until != null ? `${id}!${timeKey(Math.max(0, until) + 1)}` : `${id}!\uffff`,
       reverse: opts.reverse === true
     }
+    // Blocks are read a chunk at a time (one lookup for many, not one per frame).
+    const room = opts.limit ?? Infinity
     let n = 0
+    let chunk: string[] = []
+    const read = async (): Promise<FrameView[]> => {
+      const cids = chunk.map(k => CID.parse(k))
+      await this.#prefetch?.(chunk, id)
+      const blocks = await this.#store.subs.b.getMany(cids.map(c => Store.blockKey(c)))
+      const out: FrameView[] = []
+      for (let i = 0; i < cids.length; i++) {
+        const bytes = blocks[i]
+        if (bytes == null) throw new BlockNotFoundError(`Block ${chunk[i]} not found`)
+        verifyBlock(cids[i], bytes)
+        out.push(frameView(cids[i], await this.#readFrame(cids[i], bytes, id), id))
+      }
+      chunk = []
+      return out
+    }
     for await (const key of this.#store.subs.t.keys(range)) {
       const cid = key.slice(key.lastIndexOf('!') + 1)
       if (!live.has(cid)) continue
-      const c = CID.parse(cid)
-      yield frameView(c, await this.#readFrame(c, await this.#store.getBlock(c), id), id)
-      if (opts.limit != null && ++n >= opts.limit) return
+      chunk.push(cid)
+      if (chunk.length >= Math.min(TIMELINE_CHUNK, room - n)) {
+        const got = await read()
+        for (const f of got) yield f
+        n += got.length
+        if (n >= room) return
+      }
     }
+    if (chunk.length > 0) for (const f of await read()) yield f
   }
 
   /** Creates a branch at the heads of `from` (a branch, default main) or at a commit. */

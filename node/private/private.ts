@@ -60,6 +60,8 @@ export class PrivateKeys {
   readonly #key: Ed25519Key
   readonly #vault: Vault
   readonly #rings = new Map<string, Promise<EpochKeyring>>()
+  /** Wrapped frame keys read ahead for the frames a reader is about to open (one lookup for a chunk). */
+  readonly #prefetched = new Map<string, string | undefined>()
 
   constructor (init: { store: Store, key: Ed25519Key, vault: Vault }) {
     this.#store = init.store
@@ -157,8 +159,22 @@ export class PrivateKeys {
     return Buffer.from(ring.encrypt(key, keyAad(cid))).toString('base64')
   }
 
+  /** Reads ahead the keys of frames about to be opened (a timeline's next chunk). */
+  async prefetch (capsule: string, cids: string[]): Promise<void> {
+    this.#prefetched.clear()
+    const keys = cids.map(c => frameKeyKey(capsule, c))
+    const got = await this.#store.subs.k.getMany(keys)
+    keys.forEach((k, i) => this.#prefetched.set(k, got[i] as string | undefined))
+  }
+
   async #frameKey (ring: EpochKeyring, capsule: string, cid: string): Promise<Uint8Array | undefined> {
-    const wrapped = await this.#store.subs.k.get(frameKeyKey(capsule, cid)) as string | undefined
+    const k = frameKeyKey(capsule, cid)
+    const ahead = this.#prefetched.get(k)
+    this.#prefetched.delete(k)
+    if (ahead != null) {
+      try { return ring.decrypt(Buffer.from(ahead, 'base64'), keyAad(cid)) } catch {} // (re-wrapped since: read it again)
+    }
+    const wrapped = await this.#store.subs.k.get(k) as string | undefined
     return wrapped == null ? undefined : ring.decrypt(Buffer.from(wrapped, 'base64'), keyAad(cid))
   }
 
@@ -282,6 +298,7 @@ export class PrivateKeys {
     }
     let destroyed = 0
     const old = await this.ring(capsule, owner)
+    this.#prefetched.clear()
     if (await this.#hasEpochSealedFrames(capsule)) {
       // Frames sealed before frame keys need their epoch keys: those stay, only the frame keys go.
       for (const cid of held) batch.dels?.push({ sub: 'k', key: frameKeyKey(capsule, cid) })

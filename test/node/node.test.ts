@@ -31,6 +31,28 @@ describe('node: put, get, capsules', () => {
     expect(f.capsule).toBe((await node.capsule('prefs')).id)
   })
 
+  it('timeline reads past its chunk size in time order, honours limit, reverse and removals, plain and private', async () => {
+    const node = await open()
+    await node.createCapsule('sealed', { private: true })
+    const base = Date.parse('2024-01-01T00:00:00Z')
+    for (const capsule of ['plain', 'sealed']) {
+      // Written out of time order, 700 frames: several chunks of 256.
+      const inputs = Array.from({ length: 700 }, (_, i) => ({ text: `frame ${i}`, time: base + ((i * 389) % 700) * 1000 }))
+      const { cids } = await node.putMany(inputs, { capsule })
+      await node.forget(cids[5], { gc: true })
+      const byTime = inputs.map((x, i) => ({ t: x.time, text: x.text })).filter((_, i) => i !== 5).sort((a, b) => a.t - b.t).map(x => x.text)
+      const all: string[] = []
+      for await (const f of node.timeline(capsule)) all.push(f.text)
+      expect(all, capsule).toEqual(byTime)
+      const some: string[] = []
+      for await (const f of node.timeline(capsule, { limit: 300 })) some.push(f.text)
+      expect(some, capsule).toEqual(byTime.slice(0, 300))
+      const back: string[] = []
+      for await (const f of node.timeline(capsule, { reverse: true, limit: 257 })) back.push(f.text)
+      expect(back, capsule).toEqual([...byTime].reverse().slice(0, 257))
+    }
+  })
+
   it('putMany returns CIDs in input order and survives a reopen', async () => {
     const home = await tempHome(); homes.push(home)
     let node = await createNode({ home, network: false })

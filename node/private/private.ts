@@ -188,11 +188,15 @@ export class PrivateKeys {
     const sealed = validateSealed(value)
     const capsule = sealed.capsule.toString()
     const ring = await this.ring(capsule, owner)
-    // Frames sealed by vivim before frame keys: straight under an epoch key.
-    if (!isFrameBox(sealed.box)) return validateFrame(dagCbor.decode(ring.decrypt(sealed.box)))
-    const key = await this.#frameKey(ring, capsule, cid)
-    if (key == null) throw new NotAReaderError(`this node holds no key for frame ${cid}`)
-    return validateFrame(dagCbor.decode(openFrameBox(key, sealed.box, boxAad(capsule))))
+    return await this.#openBox(ring, capsule, sealed.box, cid, async () => await this.#frameKey(ring, capsule, cid))
+  }
+
+  /** Opens a box with the frame's key (`key` finds it), or straight with its epoch key when sealed before frame keys. */
+  async #openBox (ring: EpochKeyring, capsule: string, box: Uint8Array, cid: string, key: () => Promise<Uint8Array | undefined>): Promise<Frame> {
+    if (!isFrameBox(box)) return validateFrame(dagCbor.decode(ring.decrypt(box)))
+    const k = await key()
+    if (k == null) throw new NotAReaderError(`this node holds no key for frame ${cid}`)
+    return validateFrame(dagCbor.decode(openFrameBox(k, box, boxAad(capsule))))
   }
 
   /**
@@ -224,7 +228,6 @@ export class PrivateKeys {
    * blocks): a bundle's keys come out wrapped as the node keeps them, never in the clear.
    */
   importKeys (capsule: string, ring: EpochKeyring): ImportKeys {
-    const aad = boxAad(capsule)
     return {
       bundle: (b) => {
         let keys: Map<string, Uint8Array>
@@ -237,10 +240,9 @@ export class PrivateKeys {
       open: async (cid, value, wrapped) => {
         const sealed = validateSealed(value)
         if (sealed.capsule.toString() !== capsule) throw new NotAReaderError(`frame ${cid} is sealed for another capsule`)
-        if (!isFrameBox(sealed.box)) return validateFrame(dagCbor.decode(ring.decrypt(sealed.box)))
-        const key = wrapped != null ? ring.decrypt(Buffer.from(wrapped, 'base64'), keyAad(cid)) : await this.#frameKey(ring, capsule, cid).catch(() => undefined)
-        if (key == null) throw new NotAReaderError(`this node holds no key for frame ${cid}`)
-        return validateFrame(dagCbor.decode(openFrameBox(key, sealed.box, aad)))
+        return await this.#openBox(ring, capsule, sealed.box, cid, async () => wrapped != null
+          ? ring.decrypt(Buffer.from(wrapped, 'base64'), keyAad(cid))
+          : await this.#frameKey(ring, capsule, cid).catch(() => undefined))
       }
     }
   }

@@ -24,3 +24,8 @@ export async function errorOf (p: Promise<unknown>): Promise<Error | undefined> 
     return e as Error
   }
 }
+
+/** The name of the error a synchronous call throws (undefined when it returns). */
+export function nameOf (f: () => unknown): string | undefined {
+  try { f(); return undefined } catch (e) { return (e as Error).name }
+}

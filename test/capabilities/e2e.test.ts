@@ -6,17 +6,13 @@ import {
   EpochKeyring, decodeEpochBlock, decodeWrappedKey, decryptContent, encodeWrappedKey, encryptContent, epochContext,
   generateContentKey, unwrapKey, wrapKey
 } from '../../capabilities/index.js'
-import { errorOf, testKey } from './_keys.js'
+import { errorOf, nameOf, testKey } from './_keys.js'
 
 const enc = new TextEncoder()
 const owner = testKey('owner')
 const bob = testKey('bob')
 const carol = testKey('carol')
 const CAPSULE = 'bafyreiprivatecapsule'
-
-const nameOf = (f: () => unknown): string | undefined => {
-  try { f(); return undefined } catch (e) { return (e as Error).name }
-}
 
 /** True when `needle` occurs anywhere in `hay`. */
 function contains (hay: Uint8Array, needle: Uint8Array): boolean {

@@ -7,7 +7,8 @@ import { sha256 } from 'multiformats/hashes/sha2'
 import {
   EpochKeyring, MAX_BUNDLE_KEYS, decodeFrameKeys, encodeFrameKeys, generateContentKey, isFrameBox, openFrameBox, openFrameKeys, sealFrameBox
 } from '../../capabilities/index.js'
-import { testKey } from './_keys.js'
+import { nameOf, testKey } from './_keys.js'
+import { prng } from '../_helpers.js'
 
 const enc = new TextEncoder()
 const owner = testKey('owner')
@@ -17,10 +18,6 @@ const CAPSULE = 'bafyreiprivatecapsule'
 
 async function cidOf (s: string): Promise<CID> {
   return CID.createV1(0x71, await sha256.digest(enc.encode(s)))
-}
-
-const nameOf = (f: () => unknown): string | undefined => {
-  try { f(); return undefined } catch (e) { return (e as Error).name }
 }
 
 describe('frame boxes', () => {
@@ -90,8 +87,7 @@ describe('frame-key bundles under fuzzing', () => {
     const entries: Array<[CID, Uint8Array]> = []
     for (let i = 0; i < 3; i++) entries.push([await cidOf(`m${i}`), generateContentKey()])
     const [bundle] = await encodeFrameKeys(ring, entries)
-    let seed = 7
-    const rand = (): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31 }
+    const rand = prng(7)
     const counts = { decoded: 0, refused: 0 }
     for (let n = 0; n < 5_000; n++) {
       const b = bundle.bytes.slice(0, rand() < 0.2 ? Math.floor(rand() * bundle.bytes.length) : bundle.bytes.length)

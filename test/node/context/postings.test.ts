@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { Postings, PostingsDecoder } from '../../../node/context/_postings.js'
+import { prng as rng } from '../../_helpers.js'
 
 // Posting lists are varint-coded (doc gap, tf) pairs; the ranker reads them decoded. These check
 // the coding against plain arrays: pushes, compaction in place, the decoder's cache, reloads.
-
-/** Deterministic PRNG (mulberry32), fixed seed. */
-function rng (seed: number): () => number {
-  let a = seed
-  return () => {
-    a |= 0; a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function decoded (p: Postings): Array<[number, number]> {
   const docs = p.docs

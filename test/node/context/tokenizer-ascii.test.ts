@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createTokenizer } from '../../../node/context/tokenizer.js'
+import { prng as rng } from '../../_helpers.js'
 
 // `terms` scans pure ASCII by character codes; it must give exactly the terms of `spans`.
-
-/** Deterministic PRNG (mulberry32), fixed seed. */
-function rng (seed: number): () => number {
-  let a = seed
-  return () => {
-    a |= 0; a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 describe('tokenizer terms (ASCII scan)', () => {
   it('gives the terms of spans on random ASCII text (seed 5)', () => {

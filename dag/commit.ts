@@ -1,6 +1,5 @@
-import * as dagCbor from '@ipld/dag-cbor'
 import type { CID } from 'multiformats/cid'
-import { encodeBlock, decodeBlock } from './block.js'
+import { encodeBlock, decodeBlock, encodeDagCbor } from './block.js'
 import { SCHEMA_VERSION } from './constants.js'
 import { InvalidRecordError, InvalidSignatureError } from './errors.js'
 import { bytes, cid, cidList, did, int, onlyKeys, record } from './_validate.js'
@@ -34,7 +33,7 @@ export function validateCommit (value: unknown): Commit {
 /** The bytes an author signs: the dag-cbor encoding of the commit without `sig`. */
 export function commitSigningBytes (c: Omit<Commit, 'sig'> | Commit): Uint8Array {
   const { sig: _sig, ...rest } = c as Commit
-  return dagCbor.encode(rest)
+  return encodeDagCbor(rest)
 }
 
 /** Makes and signs a commit. Parents are sorted so the same merge always has the same CID. */

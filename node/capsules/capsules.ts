@@ -181,7 +181,7 @@ export class Capsules {
       if (hit == null && prevKey === '') this.#states.set(cacheKey, hit = { key: '', state: { live: new Set(), removed: new Set(), commits: 0 } })
       if (hit == null || hit.key !== prevKey) { this.#states.delete(cacheKey); continue }
       const { live, removed } = hit.state
-      for (const f of c.frames) live.add(cidKey(f.cid))
+      for (const k of c.keys) live.add(k)
       for (const f of c.frames) {
         if (f.value.supersedes != null) { removed.add(cidKey(f.value.supersedes)); live.delete(f.value.supersedes.toString()) }
         if (f.value.kind === 'tombstone') { removed.add(cidKey(f.cid)); live.delete(f.cid.toString()) }

@@ -26,6 +26,8 @@ export interface CommittedFrames {
   capsule: string
   branch: string
   frames: Array<EncodedBlock<Frame>>
+  /** The frames' CID strings, in the same order. */
+  keys: string[]
   commits: CID[]
   /** Heads before this write; the new head is the last of `commits`. */
   previousHeads: CID[]
@@ -168,10 +170,12 @@ export class Writer {
           id = record.id
         }
         if (!created.has(id) && !(await this.#refs.hasBranch(id, p.job.branch)) && !p.job.create) await this.#refs.heads(id, p.job.branch)
-        const inJob = new Set(p.job.frames.map(f => f.cid.toString()))
+        let inJob: Set<string> | undefined
         for (const f of p.job.frames) {
           const target = f.value.supersedes
-          if (target != null && !inJob.has(target.toString()) && (await this.#store.subs.f.get(target.toString())) == null) {
+          if (target == null) continue
+          inJob ??= new Set(p.job.frames.map(f => f.cid.toString()))
+          if (!inJob.has(target.toString()) && (await this.#store.subs.f.get(target.toString())) == null) {
             throw new FrameNotFoundError(`Frame ${target.toString()} to supersede is not stored`)
           }
         }
@@ -210,8 +214,10 @@ export class Writer {
         commits.push(c.cid)
         parents = [c.cid]
       }
-      for (const f of frames) {
-        const cid = f.cid.toString()
+      const keys = frames.map(f => f.cid.toString())
+      for (let i = 0; i < frames.length; i++) {
+        const f = frames[i]
+        const cid = keys[i]
         batch.blocks.push({ cid: f.cid, bytes: f.bytes })
         batch.puts.push({ sub: 't', key: `${id}!${timeKey(f.value.time)}!${cid}`, value: '' })
         batch.puts.push({ sub: 'f', key: cid, value: id })
@@ -219,10 +225,10 @@ export class Writer {
       }
       batch.puts.push(this.#refs.headsOp(id, branch, parents))
       newHeads.push({ id, branch, heads: parents })
-      committed.push({ capsule: id, branch, frames, commits, previousHeads })
+      committed.push({ capsule: id, branch, frames, keys, commits, previousHeads })
     }
 
-    const journal = await this.journal(committed.map(c => ({ capsule: c.capsule, frames: c.frames.map(f => f.cid.toString()) })))
+    const journal = await this.journal(committed.map(c => ({ capsule: c.capsule, frames: c.keys })))
     batch.puts.push(...journal.puts)
     try {
       await this.#store.write(batch)

@@ -448,7 +448,7 @@ async function emitAdded (c: FilesComponents, ledger: Ledger, id: string, branch
       try { if (open != null) blocks.push({ cid, bytes, value: await open(cid.toString(), value) }) } catch {} // no key here: not searchable
     }
     keys = []
-    await emit([{ capsule: id, branch, frames: blocks, commits: await nextCommits(), previousHeads: [] }])
+    await emit([{ capsule: id, branch, frames: blocks, keys: blocks.map(b => cidKey(b.cid)), commits: await nextCommits(), previousHeads: [] }])
   }
   try {
     for await (const [k] of ledger.entries(INDEXED)) {
@@ -456,7 +456,7 @@ async function emitAdded (c: FilesComponents, ledger: Ledger, id: string, branch
       if (keys.length >= LOOKUP_CHUNK) await send()
     }
     if (keys.length > 0) await send()
-    for (let more = await nextCommits(); more.length > 0; more = await nextCommits()) await emit([{ capsule: id, branch, frames: [], commits: more, previousHeads: [] }])
+    for (let more = await nextCommits(); more.length > 0; more = await nextCommits()) await emit([{ capsule: id, branch, frames: [], keys: [], commits: more, previousHeads: [] }])
   } finally {
     await commits.return?.(undefined)
   }

@@ -6,7 +6,7 @@ import { base32upper } from 'multiformats/bases/base32'
 import { CID } from 'multiformats/cid'
 import { create as createDigest } from 'multiformats/hashes/digest'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { verifyBlock, RAW_CODE } from '../../dag/index.js'
+import { verifyBlock, RAW_CODE, base32UpperFast } from '../../dag/index.js'
 import { BlockNotFoundError, NodeInUseError, StoreClosedError } from './errors.js'
 import type { AbstractSublevel } from 'abstract-level'
 
@@ -118,7 +118,7 @@ export class Store {
 
   /** The key blockstore-level uses for a block: "/" + base32upper multibase of the multihash. */
   static blockKey (cid: CID): string {
-    return '/' + base32upper.encoder.encode(cid.multihash.bytes)
+    return '/' + base32UpperFast.encode(cid.multihash.bytes)
   }
 
   /** The raw-codec CID for a block key (the codec is not stored, only the multihash). */
@@ -178,7 +178,18 @@ export class Store {
     this.#check()
     const b = this.db.batch()
     for (const { cid, bytes } of batch.blocks) b.put('!b!' + Store.blockKey(cid), bytes)
-    for (const { sub, key, value } of batch.puts) b.put(`!${sub}!${key}`, encodeValue(sub, value))
+    // The same string value recurs across a batch (every frame's capsule id): encode it once.
+    const strings = new Map<string, Uint8Array>()
+    for (const { sub, key, value } of batch.puts) {
+      let bytes: Uint8Array | undefined
+      if (typeof value === 'string' && !JSON_SUBS.has(sub)) {
+        bytes = strings.get(value)
+        if (bytes == null) strings.set(value, bytes = encodeValue(sub, value))
+      } else {
+        bytes = encodeValue(sub, value)
+      }
+      b.put(`!${sub}!${key}`, bytes)
+    }
     for (const { sub, key } of batch.dels ?? []) b.del(`!${sub}!${key}`)
     await b.write({ sync: true } as any)
   }

@@ -1,15 +1,16 @@
 import { describe, it, expect } from 'vitest'
 import fc from 'fast-check'
-import { base32 } from 'multiformats/bases/base32'
+import { base32, base32upper } from 'multiformats/bases/base32'
 import { base58btc } from 'multiformats/bases/base58'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
-import { base32Fast, cidKey, encodeBlock } from '../../dag/index.js'
+import { base32Fast, base32UpperFast, cidKey, encodeBlock } from '../../dag/index.js'
 
 describe('cidKey and base32Fast', () => {
-  it('writes exactly what multiformats base32 writes, for any bytes', () => {
+  it('writes exactly what multiformats base32 and base32upper write, for any bytes', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), bytes => {
       expect(base32Fast.encode(bytes)).toBe(base32.encode(bytes))
+      expect(base32UpperFast.encode(bytes)).toBe(base32upper.encode(bytes))
     }), { numRuns: 2000 })
   })
 

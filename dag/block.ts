@@ -5,7 +5,6 @@ import { equals } from 'multiformats/bytes'
 import { create as createDigest } from 'multiformats/hashes/digest'
 import { hash } from 'node:crypto'
 import { encodeFast } from './_cbor.js'
-import { base32Fast } from './cid-key.js'
 import { MAX_BLOCK_SIZE } from './constants.js'
 import { BlockTooLargeError, HashMismatchError, InvalidRecordError, UnsupportedCidError } from './errors.js'
 import type { EncodedBlock } from './interface.js'
@@ -34,11 +33,7 @@ function digestSync (bytes: Uint8Array): ReturnType<typeof createDigest> {
 export function encodeBlock<T> (value: T): EncodedBlock<T> {
   const bytes = encodeDagCbor(value)
   if (bytes.length > MAX_BLOCK_SIZE) throw new BlockTooLargeError(`Block of ${bytes.length} bytes exceeds ${MAX_BLOCK_SIZE}`)
-  const cid = CID.createV1(DAG_CBOR_CODE, digestSync(bytes))
-  // A new block's CID is always wanted as a string (index keys, journal, results): make it now,
-  // the fast way, into multiformats' cache, where every later cid.toString() finds it.
-  cid.toString(base32Fast)
-  return { cid, bytes, value }
+  return { cid: CID.createV1(DAG_CBOR_CODE, digestSync(bytes)), bytes, value }
 }
 
 /** dag-cbor bytes of a value: the fast path for the shapes it knows, @ipld/dag-cbor for the rest. */

@@ -43,12 +43,13 @@ export const base32Fast = base32Encoder('b', 'abcdefghijklmnopqrstuvwxyz234567')
 export const base32UpperFast = base32Encoder('B', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')
 
 /**
- * A CID's string form, flat. For a CIDv1 it is computed by `base32Fast` and left in
- * multiformats' own cache, so a later `cid.toString()` of the same object returns it at once.
+ * A CID's string form, flat. A CIDv1's is written by `base32Fast` straight from its bytes, not
+ * through multiformats' cache (a WeakMap entry and a Map for each CID ever printed), since callers
+ * here keep the string rather than the CID.
  */
 export function cidKey (cid: CID | string | { toString: () => string }): string {
   if (typeof cid === 'string') return flat(cid)
-  return (cid as CID).version === 1 ? (cid as CID).toString(base32Fast) : flat(cid.toString())
+  return (cid as CID).version === 1 && (cid as CID).bytes != null ? base32Fast.encode((cid as CID).bytes) : flat(cid.toString())
 }
 
 /**

@@ -174,7 +174,7 @@ export class VivimNode {
     const jobs = await this.#jobs(inputs, opts, Date.now())
     const cids = new Array<string>(inputs.length)
     const written = await this.#capsules.writer.writeMany(jobs.map(j => j.job))
-    jobs.forEach((j, k) => written[k].forEach((c, i) => { cids[j.idx[i]] = c.toString() }))
+    jobs.forEach((j, k) => written[k].forEach((c, i) => { cids[j.idx[i]] = c }))
     return { cids }
   }
 

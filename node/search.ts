@@ -115,7 +115,7 @@ export class NodeSearch {
     if (!this.#enabled) return
     await this.#ready
     const docs: IndexedDoc[] = []
-    for (const c of committed) for (const f of c.frames) docs.push(docOf({ ...f.value, cid: f.cid.toString(), tags: f.value.tags ?? {} }, c.capsule))
+    for (const c of committed) c.frames.forEach((f, i) => docs.push(docOf({ ...f.value, cid: c.keys[i], tags: f.value.tags ?? {} }, c.capsule)))
     await this.index.add(docs, { mark: String(seq) })
   }
 

@@ -1,5 +1,5 @@
 import { CID } from 'multiformats/cid'
-import { createCommit, createGenesis, removalsOf, MAX_FRAMES_PER_COMMIT, type DagSigner, type EncodedBlock, type Frame, type CapsuleRules } from '../../dag/index.js'
+import { cidKey, createCommit, createGenesis, removalsOf, MAX_FRAMES_PER_COMMIT, type DagSigner, type EncodedBlock, type Frame, type CapsuleRules } from '../../dag/index.js'
 import type { Store, StoreBatch } from '../store/index.js'
 import { DEFAULT_BRANCH, MAX_GROUP_COMMIT } from '../constants.js'
 import { FrameNotFoundError } from '../errors.js'
@@ -33,7 +33,7 @@ export interface CommittedFrames {
   previousHeads: CID[]
 }
 
-interface Pending { job: WriteJob, resolve: (cids: CID[]) => void, reject: (err: unknown) => void }
+interface Pending { job: WriteJob, resolve: (cids: string[]) => void, reject: (err: unknown) => void }
 
 /**
  * Serialises every write of a node and commits concurrent puts together (group commit):
@@ -59,17 +59,17 @@ export class Writer {
     this.#onCommit = init.onCommit
   }
 
-  /** Queues frames; resolves with their CIDs once durable and indexed. */
-  async write (job: WriteJob): Promise<CID[]> {
-    return await new Promise<CID[]>((resolve, reject) => {
+  /** Queues frames; resolves with their CIDs (as strings) once durable and indexed. */
+  async write (job: WriteJob): Promise<string[]> {
+    return await new Promise<string[]>((resolve, reject) => {
       this.#queue.push({ job, resolve, reject })
       this.#kick()
     })
   }
 
   /** Queues several jobs at once, so they land in one group commit (unless they exceed MAX_GROUP_COMMIT). */
-  async writeMany (jobs: WriteJob[]): Promise<CID[][]> {
-    const done = jobs.map(job => new Promise<CID[]>((resolve, reject) => { this.#queue.push({ job, resolve, reject }) }))
+  async writeMany (jobs: WriteJob[]): Promise<string[][]> {
+    const done = jobs.map(job => new Promise<string[]>((resolve, reject) => { this.#queue.push({ job, resolve, reject }) }))
     if (jobs.length > 0) this.#kick()
     return await Promise.all(done)
   }
@@ -186,20 +186,25 @@ export class Writer {
     }
     if (ok.length === 0) return
 
-    // Group frames by (capsule, branch), keeping put order.
-    const byRef = new Map<string, { id: string, branch: string, frames: Array<EncodedBlock<Frame>>, bulk: boolean }>()
+    // Group frames by (capsule, branch), keeping put order. Each frame's CID string is made here,
+    // once, for the index keys, the journal, the listeners and the caller.
+    const byRef = new Map<string, { id: string, branch: string, frames: Array<EncodedBlock<Frame>>, keys: string[], bulk: boolean }>()
+    const jobKeys = new Map<Pending, string[]>()
     for (const { p, id } of ok) {
       const key = `${id}/${p.job.branch}`
       let g = byRef.get(key)
-      if (g == null) byRef.set(key, g = { id, branch: p.job.branch, frames: [], bulk: true })
+      if (g == null) byRef.set(key, g = { id, branch: p.job.branch, frames: [], keys: [], bulk: true })
+      const keys = p.job.frames.map(f => cidKey(f.cid))
+      jobKeys.set(p, keys)
       g.frames.push(...p.job.frames)
+      g.keys.push(...keys)
       g.bulk &&= p.job.bulk === true
       if (p.job.puts != null) batch.puts.push(...p.job.puts)
     }
     const committed: CommittedFrames[] = []
     const newHeads: Array<{ id: string, branch: string, heads: CID[] }> = []
     const now = this.#now()
-    for (const { id, branch, frames, bulk } of byRef.values()) {
+    for (const { id, branch, frames, keys, bulk } of byRef.values()) {
       // A branch named for the first time starts at main's heads (a fork of the capsule as it is).
       const previousHeads = created.has(id)
         ? []
@@ -214,7 +219,6 @@ export class Writer {
         commits.push(c.cid)
         parents = [c.cid]
       }
-      const keys = frames.map(f => f.cid.toString())
       for (let i = 0; i < frames.length; i++) {
         const f = frames[i]
         const cid = keys[i]
@@ -247,7 +251,7 @@ export class Writer {
       for (const { p } of ok) p.reject(err)
       return
     }
-    for (const { p } of ok) p.resolve(p.job.frames.map(f => f.cid))
+    for (const { p } of ok) p.resolve(jobKeys.get(p) as string[])
   }
 }
 

@@ -121,11 +121,14 @@ interface ChildResult { seconds: number, conversations: number, messages: number
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
-/** Compiles the sources (tsconfig.build.json) into a temporary folder; returns it (with node_modules linked). */
+/**
+ * Compiles the sources (tsconfig.build.json) into a temporary folder; returns it (with node_modules
+ * linked). Not incremental: the build info in dist/ would make tsc skip files it believes emitted.
+ */
 async function build (): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'vivim-capture-bench-build-'))
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
-  const p = spawn(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(dir, 'dist')], { stdio: 'inherit', cwd: ROOT })
+  const p = spawn(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(dir, 'dist'), '--incremental', 'false'], { stdio: 'inherit', cwd: ROOT })
   const [code] = await once(p, 'close') as [number]
   if (code !== 0) throw new Error(`tsc exited with ${code}`)
   await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir')

@@ -58,16 +58,23 @@ function head (major: number, n: number): void {
 }
 
 function string (s: string): void {
-  // An ASCII string's byte length is its length; Buffer.byteLength is only needed otherwise.
-  const n = s.length < 64 && isAscii(s) ? s.length : Buffer.byteLength(s, 'utf8')
+  // Short ASCII strings (map keys, kinds, roles, DIDs) are copied by a loop, which beats the
+  // native call; the rest go through Buffer#write, whose byte length Buffer.byteLength gives.
+  if (s.length < 128) {
+    let i = 0
+    while (i < s.length && s.charCodeAt(i) < 0x80) i++
+    if (i === s.length) {
+      head(3, s.length)
+      ensure(s.length)
+      for (let j = 0; j < s.length; j++) buf[pos + j] = s.charCodeAt(j)
+      pos += s.length
+      return
+    }
+  }
+  const n = Buffer.byteLength(s, 'utf8')
   head(3, n)
   ensure(n)
   pos += buf.write(s, pos, n, 'utf8')
-}
-
-function isAscii (s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false
-  return true
 }
 
 function bytes (b: Uint8Array): void {

@@ -69,10 +69,14 @@ export class Refs {
     return this.#rememberWalk(key, full)
   }
 
-  /** Remembers a commit (made here, or read and checked); the oldest go once the cache lists COMMIT_CACHE_FRAMES frames. */
-  rememberCommit (cid: CID, commit: Commit): void {
+  /**
+   * Remembers a commit (made here, or read and checked); the oldest go once the cache lists
+   * COMMIT_CACHE_FRAMES frames. `frameKeys`: its frames' CID strings when the caller has them
+   * (the writer), so the walk cache shares them rather than making its own.
+   */
+  rememberCommit (cid: CID, commit: Commit, frameKeys?: string[]): void {
     const key = cid.toString()
-    this.#rememberWalk(key, commit)
+    this.#rememberWalk(key, commit, frameKeys)
     if (this.#commits.has(key)) return
     this.#cachedFrames += weight(commit)
     this.#commits.set(key, commit)
@@ -83,10 +87,11 @@ export class Refs {
     }
   }
 
-  #rememberWalk (key: string, commit: WalkCommit): WalkCommit {
+  #rememberWalk (key: string, commit: WalkCommit, frameKeys?: string[]): WalkCommit {
     const had = this.#walks.get(key)
     if (had != null) return had
-    const walk: WalkCommit = { parents: commit.parents, time: commit.time, frames: commit.frames.map(cidKey), removes: commit.removes.map(cidKey) }
+    const frames = frameKeys?.length === commit.frames.length ? frameKeys : commit.frames.map(cidKey)
+    const walk: WalkCommit = { parents: commit.parents, time: commit.time, frames, removes: commit.removes.map(cidKey) }
     this.#walks.set(key, walk)
     this.#walkFrames += weight(walk)
     for (const [k, c] of this.#walks) {

@@ -215,7 +215,7 @@ export class Writer {
         const chunk = frames.slice(i, i + MAX_FRAMES_PER_COMMIT)
         const c = createCommit({ capsule: CID.parse(id), parents, frames: chunk.map(f => f.cid), removes: removalsOf(chunk.map(f => ({ cid: f.cid, frame: f.value }))), author: this.#signer, time: now })
         batch.blocks.push({ cid: c.cid, bytes: c.bytes })
-        if (!bulk) this.#refs.rememberCommit(c.cid, c.value)
+        if (!bulk) this.#refs.rememberCommit(c.cid, c.value, keys.slice(i, i + MAX_FRAMES_PER_COMMIT))
         commits.push(c.cid)
         parents = [c.cid]
       }

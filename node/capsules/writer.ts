@@ -1,6 +1,6 @@
 import { CID } from 'multiformats/cid'
 import { cidKey, createCommit, createGenesis, removalsOf, MAX_FRAMES_PER_COMMIT, type DagSigner, type EncodedBlock, type Frame, type CapsuleRules } from '../../dag/index.js'
-import type { Store, StoreBatch } from '../store/index.js'
+import { Store, type StoreBatch } from '../store/index.js'
 import { DEFAULT_BRANCH, MAX_GROUP_COMMIT } from '../constants.js'
 import { FrameNotFoundError } from '../errors.js'
 import type { CapsuleRecord, Refs } from './refs.js'
@@ -155,7 +155,8 @@ export class Writer {
   }
 
   async #commitGroup (group: Pending[]): Promise<void> {
-    const batch: StoreBatch = { blocks: [], puts: [] }
+    const rows: Array<[string, Uint8Array]> = []
+    const batch: StoreBatch = { blocks: [], puts: [], rows }
     const created = new Map<string, CapsuleRecord>()
     const ok: Array<{ p: Pending, id: string }> = []
     // Resolve capsules and check supersede targets per job, so one bad put fails alone.
@@ -219,13 +220,13 @@ export class Writer {
         commits.push(c.cid)
         parents = [c.cid]
       }
+      const idBytes = utf8.encode(id)
       for (let i = 0; i < frames.length; i++) {
         const f = frames[i]
         const cid = keys[i]
         batch.blocks.push({ cid: f.cid, bytes: f.bytes })
-        batch.puts.push({ sub: 't', key: `${id}!${timeKey(f.value.time)}!${cid}`, value: '' })
-        batch.puts.push({ sub: 'f', key: cid, value: id })
-        if (f.value.uri != null) batch.puts.push({ sub: 'u', key: `${f.value.uri}\u0000${cid}`, value: '' })
+        rows.push([Store.rowKey('t', `${id}!${timeKey(f.value.time)}!${cid}`), EMPTY], [Store.rowKey('f', cid), idBytes])
+        if (f.value.uri != null) rows.push([Store.rowKey('u', `${f.value.uri}\u0000${cid}`), EMPTY])
       }
       batch.puts.push(this.#refs.headsOp(id, branch, parents))
       newHeads.push({ id, branch, heads: parents })
@@ -254,6 +255,9 @@ export class Writer {
     for (const { p } of ok) p.resolve(jobKeys.get(p) as string[])
   }
 }
+
+const utf8 = new TextEncoder()
+const EMPTY = new Uint8Array(0)
 
 /** Fixed-width key of a write sequence number, so journal keys sort numerically. */
 export function seqKey (seq: number): string {

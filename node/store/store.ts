@@ -26,6 +26,12 @@ export interface StoreBatch {
   blocks: Array<{ cid: CID, bytes: Uint8Array }>
   puts: Array<{ sub: keyof Store['subs'], key: string, value: unknown }>
   dels?: Array<{ sub: keyof Store['subs'], key: string }>
+  /**
+   * Index rows already in the database's own form: the full key (`Store.rowKey`) and the value
+   * bytes. The writer puts every frame's index entries this way: no op object, no second key
+   * string, no value encoding per frame.
+   */
+  rows?: Array<[key: string, value: Uint8Array]>
 }
 
 /**
@@ -116,6 +122,14 @@ export class Store {
 
   #check (): void { if (!this.#open) throw new StoreClosedError() }
 
+  /**
+   * The database key of an entry of a sublevel (`!sub!key`), as `StoreBatch.rows` takes it.
+   * Values there are bytes: '' is an empty array, a string is its UTF-8.
+   */
+  static rowKey (sub: keyof Store['subs'], key: string): string {
+    return `!${sub}!${key}`
+  }
+
   /** The key blockstore-level uses for a block: "/" + base32upper multibase of the multihash. */
   static blockKey (cid: CID): string {
     return '/' + base32UpperFast.encode(cid.multihash.bytes)
@@ -190,6 +204,7 @@ export class Store {
       }
       b.put(`!${sub}!${key}`, bytes)
     }
+    for (const [key, value] of batch.rows ?? []) b.put(key, value)
     for (const { sub, key } of batch.dels ?? []) b.del(`!${sub}!${key}`)
     await b.write({ sync: true } as any)
   }

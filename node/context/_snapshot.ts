@@ -29,7 +29,7 @@ function * bytesOf (a: ArrayBufferView, length: number): Generator<Uint8Array> {
   if (bytes.length === 0) yield new Uint8Array(0)
 }
 
-function * stringsOf (list: ReadonlyArray<string | undefined | null>, length: number): Generator<Uint8Array> {
+function * stringsOf (list: { slice: (start: number, end: number) => Array<string | undefined | null> }, length: number): Generator<Uint8Array> {
   const enc = new TextEncoder()
   for (let i = 0; i < length || i === 0; i += STRINGS_PER_CHUNK) {
     yield enc.encode(JSON.stringify(list.slice(i, Math.min(length, i + STRINGS_PER_CHUNK)).map(s => s ?? null)))
@@ -46,23 +46,13 @@ export async function writeSnapshot (s: Store, ix: InvertedIndex, gen: number): 
   }
   ix.compact()
   const n = ix.size
-  const tagTable: Array<Record<string, string>> = []
-  const tagIndex = new Map<Record<string, string>, number>()
+  // Tag sets are numbered from 1 in the index (0: none) and from 0 here (-1: none).
   const tagIdx = new Int32Array(n)
-  const roleTable: string[] = []
-  const roleIdx = new Int32Array(n)
-  for (let d = 0; d < n; d++) {
-    const t = ix.tags[d]
-    let k = tagIndex.get(t)
-    if (k === undefined) { k = tagTable.length; tagTable.push(t); tagIndex.set(t, k) }
-    tagIdx[d] = k
-    const r = ix.roles[d]
-    roleIdx[d] = r === undefined ? -1 : (roleTable.includes(r) ? roleTable.indexOf(r) : roleTable.push(r) - 1)
-  }
-  const head = { size: n, live: ix.live, totalLength: ix.totalLength, fwdLength: ix.fwdLength, tags: tagTable, roles: roleTable, capsules: ix.capsuleNames, terms: ix.termNames.length, postings: ix.postings.size }
+  for (let d = 0; d < n; d++) tagIdx[d] = ix.tagIdx[d] - 1
+  const head = { size: n, live: ix.live, totalLength: ix.totalLength, fwdLength: ix.fwdLength, tags: ix.tagTable.slice(1), roles: ix.roleNames, capsules: ix.capsuleNames, terms: ix.termNames.length, postings: ix.postings.size }
   await put('head', [new TextEncoder().encode(JSON.stringify(head))])
   await put('cids', stringsOf(ix.cids, n))
-  await put('uris', stringsOf(ix.uris, n))
+  await put('uris', stringsOf({ slice: (a: number, b: number) => { const out: Array<string | undefined> = []; for (let d = a; d < b; d++) out.push(ix.uri(d)); return out } }, n))
   await put('convs-names', stringsOf(ix.convNames, ix.convNames.length))
   await put('terms', stringsOf(ix.termNames, ix.termNames.length))
   await put('alive', bytesOf(ix.alive, n))
@@ -72,7 +62,7 @@ export async function writeSnapshot (s: Store, ix: InvertedIndex, gen: number): 
   await put('convs', bytesOf(ix.convs, n))
   await put('questions', bytesOf(ix.questions, n))
   await put('tagidx', bytesOf(tagIdx, n))
-  await put('roleidx', bytesOf(roleIdx, n))
+  await put('roleidx', bytesOf(ix.roleIdx, n))
   await put('fwdstart', bytesOf(ix.fwdStart, n + 1))
   await put('fwd', bytesOf(ix.fwd, ix.fwdLength))
   // Postings: per list its term id, length, df and byte size; then all lists' coded bytes as the
@@ -160,14 +150,19 @@ export async function readSnapshot (s: Store, ix: InvertedIndex, gen: number): P
   ix.fwd = sized('fwd', new Uint8Array(bytes('fwd')), head.fwdLength)
   ix.fwdLength = head.fwdLength
   ix.cids = sized('cids', strings('cids'), n) as string[]
-  ix.uris = sized('uris', strings('uris'), n) as Array<string | undefined>
+  for (const u of sized('uris', strings('uris'), n)) ix.uris.push(u)
   ix.convNames = strings('convs-names') as string[]
   ix.termNames = sized('terms', strings('terms'), head.terms) as string[]
   ix.capsuleNames = head.capsules
   const tagIdx = sized('tagidx', new Int32Array(bytes('tagidx')), n)
   const roleIdx = sized('roleidx', new Int32Array(bytes('roleidx')), n)
-  ix.tags = Array.from(tagIdx, k => head.tags[k])
-  ix.roles = Array.from(roleIdx, k => k < 0 ? undefined : head.roles[k])
+  ix.tagTable = [ix.tagTable[0], ...head.tags]
+  for (let d = 0; d < n; d++) {
+    if (tagIdx[d] >= head.tags.length || roleIdx[d] >= head.roles.length) throw new Error('snapshot names an unknown tag set or role')
+    ix.tagIdx[d] = tagIdx[d] + 1
+  }
+  ix.roleIdx.set(roleIdx)
+  ix.roleNames = head.roles
   if (parts.has('pmeta4')) {
     const meta = sized('pmeta4', new Int32Array(bytes('pmeta4')), head.postings * 4)
     const total = meta.reduce((a, v, i) => i % 4 === 3 ? a + v : a, 0)

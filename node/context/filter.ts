@@ -1,4 +1,5 @@
 import type { InvertedIndex } from './inverted-index.js'
+import { StringColumn } from './_doc-keys.js'
 import type { SearchOptions } from './interface.js'
 
 /** A doc-number predicate, or undefined when nothing is filtered. */
@@ -46,13 +47,14 @@ export function buildFilter (index: InvertedIndex, opts: SearchOptions, extra?: 
   // The caller's predicate looks a CID up in a set: ask it once per doc, however many of the
   // query's terms (and feedback passes) reach that doc. 0 unknown, 1 allowed, 2 not.
   const asked = allowed !== undefined ? new Uint8Array(index.size) : undefined
+  const prefixBytes = prefix === undefined ? undefined : StringColumn.utf8(prefix)
   return (n: number): boolean => {
     if (since !== undefined && times[n] < since) return false
     if (until !== undefined && times[n] >= until) return false
     if (single !== undefined) { if (capsules[n] !== single) return false } else if (caps !== undefined && !caps.has(capsules[n])) return false
     if (alive[n] !== 1) return false
-    if (tags.length > 0 && !tagsMatch(index.tags[n])) return false
-    if (prefix !== undefined) { const uri = index.uris[n]; if (uri === undefined || !uri.startsWith(prefix)) return false }
+    if (tags.length > 0 && !tagsMatch(index.tagsOf(n))) return false
+    if (prefixBytes !== undefined && !index.uris.startsWith(n, prefixBytes)) return false
     if (allowed !== undefined && asked !== undefined) {
       let a = asked[n]
       if (a === 0) asked[n] = a = allowed(index.cids[n]) ? 1 : 2

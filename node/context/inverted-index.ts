@@ -1,4 +1,5 @@
 import { Postings, PostingsDecoder } from './_postings.js'
+import { CidTable, StringColumn } from './_doc-keys.js'
 import type { IndexedDoc } from './interface.js'
 import type { Tokenizer } from './tokenizer.js'
 
@@ -14,7 +15,8 @@ const EMPTY_TAGS: Record<string, string> = Object.freeze({}) as Record<string, s
 
 /**
  * The in-memory lexical index, kept small: per doc only numbers in typed arrays (length, time,
- * interned capsule, conversation, role and tag set), its CID and URI; posting lists per term
+ * interned capsule, conversation, role and tag set), its CID (found by a table of doc numbers, see
+ * _doc-keys.ts) and its URI (as UTF-8 bytes); posting lists per term
  * (varint-coded byte arrays, decoded one at a time when read);
  * and a forward index (each doc's term ids and frequencies, varint-coded in one byte array)
  * for pseudo-relevance feedback and removal. Texts, titles and the rest of a doc live in level
@@ -27,10 +29,12 @@ export class InvertedIndex {
   readonly decoder = new PostingsDecoder()
   /** Per doc: its CID ('' once removed). */
   cids: string[] = []
-  /** Per doc: its URI. */
-  uris: Array<string | undefined> = []
-  /** Per doc: its tags (objects shared between docs with equal tags; never mutate). */
-  tags: Array<Record<string, string>> = []
+  /** Per doc: its URI (see `uri`). */
+  uris = new StringColumn()
+  /** Per doc: the number of its tags in `tagTable` (0: none). */
+  tagIdx = new Int32Array(1024)
+  /** Distinct tag sets (objects shared between docs with equal tags; never mutate); 0 is the empty one. */
+  tagTable: Array<Record<string, string>> = [EMPTY_TAGS]
   alive = new Uint8Array(1024)
   lengths = new Float32Array(1024)
   times = new Float64Array(1024)
@@ -39,9 +43,11 @@ export class InvertedIndex {
   convs = new Int32Array(1024)
   /** 1 when the doc asks a question (its next turn is likely the answer). */
   questions = new Uint8Array(1024)
-  /** Per doc: the term of its role (speaker), or undefined (interned strings). */
-  roles: Array<string | undefined> = []
-  readonly byCid = new Map<string, number>()
+  /** Per doc: the number of the term of its role (speaker) in `roleNames`, or -1. */
+  roleIdx = new Int32Array(1024)
+  /** Role terms by number (kept once seen). */
+  roleNames: string[] = []
+  readonly byCid = new CidTable(() => this.cids)
   readonly capsuleIds = new Map<string, number>()
   capsuleNames: string[] = []
   readonly convIds = new Map<string, number>()
@@ -68,7 +74,7 @@ export class InvertedIndex {
   live = 0
   totalLength = 0
   dead = 0
-  private readonly tagIds = new Map<string, Record<string, string>>()
+  private readonly tagIds = new Map<string, number>()
   private count = 0
 
   constructor (readonly tokenizer: Tokenizer) {
@@ -112,7 +118,7 @@ export class InvertedIndex {
     this.count++
     this.cids.push(doc.cid)
     this.uris.push(doc.uri)
-    this.tags.push(this.internTags(doc.tags))
+    this.tagIdx[n] = this.internTags(doc.tags)
     this.alive[n] = 1
     this.lengths[n] = dt.length
     this.times[n] = doc.time
@@ -120,9 +126,8 @@ export class InvertedIndex {
     this.questions[n] = /[?？¿]/.test(doc.text) ? 1 : 0
     this.convs[n] = doc.conversation === undefined ? -1 : this.intern(this.convIds, this.convNames, doc.conversation)
     const rt = doc.role === undefined ? undefined : this.tokenizer.term(doc.role)
-    const role = rt === undefined ? undefined : this.internRole(rt)
-    this.roles.push(role)
-    if (role !== undefined) this.roleTerms.set(role, (this.roleTerms.get(role) ?? 0) + 1)
+    this.roleIdx[n] = rt === undefined ? -1 : this.internRole(rt)
+    if (rt !== undefined) this.roleTerms.set(rt, (this.roleTerms.get(rt) ?? 0) + 1)
     this.byCid.set(doc.cid, n)
     const ids = new Array<number>(dt.terms.length)
     for (let i = 0; i < dt.terms.length; i++) {
@@ -152,13 +157,13 @@ export class InvertedIndex {
     this.forEachTerm(n, id => { const p = this.postings.get(this.termNames[id] as string); if (p !== undefined) p.df-- })
     this.alive[n] = 0
     this.cids[n] = ''
-    this.uris[n] = undefined
-    this.tags[n] = EMPTY_TAGS
-    const role = this.roles[n]
+    this.uris.clear(n)
+    this.tagIdx[n] = 0
+    const role = this.roleOf(n)
     if (role !== undefined) {
       const c = (this.roleTerms.get(role) ?? 1) - 1
       if (c === 0) this.roleTerms.delete(role); else this.roleTerms.set(role, c)
-      this.roles[n] = undefined
+      this.roleIdx[n] = -1
     }
     const conv = this.convs[n]
     if (conv >= 0) {
@@ -174,6 +179,18 @@ export class InvertedIndex {
     this.dead++
     if (this.dead > 1000 && this.dead * 5 > this.count) this.compact()
     return true
+  }
+
+  /** Doc n's URI, or undefined. */
+  uri (n: number): string | undefined { return this.uris.get(n) }
+
+  /** Doc n's tags (shared objects; never mutate). */
+  tagsOf (n: number): Record<string, string> { return this.tagTable[this.tagIdx[n]] ?? EMPTY_TAGS }
+
+  /** The term of doc n's role, or undefined. */
+  roleOf (n: number): string | undefined {
+    const r = this.roleIdx[n]
+    return r < 0 ? undefined : this.roleNames[r]
   }
 
   /** The live docs of a doc's conversation ordered by time (itself included), or undefined. */
@@ -224,20 +241,10 @@ export class InvertedIndex {
     this.capsuleNames.forEach((c, i) => this.capsuleIds.set(c, i))
     this.convNames.forEach((c, i) => this.convIds.set(c, i))
     this.termNames.forEach((t, i) => this.termIds.set(t, i))
-    const roles = new Map<string, string>()
-    const tagObjects = new Map<Record<string, string>, Record<string, string>>()
+    this.tagTable.forEach((t, i) => this.tagIds.set(JSON.stringify(t), i))
     for (let n = 0; n < count; n++) {
-      if (this.uris[n] === null) this.uris[n] = undefined
-      const t = this.tags[n] ?? EMPTY_TAGS
-      let it = tagObjects.get(t)
-      if (it === undefined) { it = this.internTags(t); tagObjects.set(t, it) }
-      this.tags[n] = it
-      const r = this.roles[n]
-      if (r === undefined || r === null) { this.roles[n] = undefined; continue }
-      const s = roles.get(r) ?? r
-      roles.set(r, s)
-      this.roles[n] = s
-      if (this.alive[n] === 1) this.roleTerms.set(s, (this.roleTerms.get(s) ?? 0) + 1)
+      const r = this.roleOf(n)
+      if (r !== undefined && this.alive[n] === 1) this.roleTerms.set(r, (this.roleTerms.get(r) ?? 0) + 1)
     }
     this.convDocs = this.convNames.map(() => [])
     for (let n = 0; n < count; n++) {
@@ -265,6 +272,8 @@ export class InvertedIndex {
     const lengths = new Float32Array(cap); lengths.set(this.lengths); this.lengths = lengths
     const times = new Float64Array(cap); times.set(this.times); this.times = times
     const capsules = new Int32Array(cap); capsules.set(this.capsules); this.capsules = capsules
+    const tagIdx = new Int32Array(cap); tagIdx.set(this.tagIdx); this.tagIdx = tagIdx
+    const roleIdx = new Int32Array(cap); roleIdx.set(this.roleIdx); this.roleIdx = roleIdx
     const questions = new Uint8Array(cap); questions.set(this.questions); this.questions = questions
     const convs = new Int32Array(cap); convs.set(this.convs); this.convs = convs
     const fwdStart = new Uint32Array(cap + 1); fwdStart.set(this.fwdStart.subarray(0, this.count + 1)); this.fwdStart = fwdStart
@@ -302,18 +311,17 @@ export class InvertedIndex {
     return id
   }
 
-  private internRole (role: string): string {
-    // One string object per role, shared by its docs.
-    for (const r of this.roleTerms.keys()) if (r === role) return r
-    return role
+  private internRole (role: string): number {
+    const i = this.roleNames.indexOf(role)
+    return i >= 0 ? i : this.roleNames.push(role) - 1
   }
 
-  private internTags (tags: Record<string, string>): Record<string, string> {
+  private internTags (tags: Record<string, string>): number {
     const keys = Object.keys(tags)
-    if (keys.length === 0) return EMPTY_TAGS
+    if (keys.length === 0) return 0
     const key = JSON.stringify(tags)
     let t = this.tagIds.get(key)
-    if (t === undefined) { t = Object.freeze({ ...tags }); this.tagIds.set(key, t) }
+    if (t === undefined) { t = this.tagTable.push(Object.freeze({ ...tags })) - 1; this.tagIds.set(key, t) }
     return t
   }
 

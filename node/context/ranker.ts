@@ -86,7 +86,7 @@ export class Ranker {
       if (speakers.length > 0 && p.speaker > 0) {
         // The first speaker named is usually the question's subject ("What did John tell Tim?").
         for (const n of this.touched) {
-          const i = ix.roles[n] === undefined ? -1 : speakers.indexOf(ix.roles[n] as string)
+          const i = ix.roleIdx[n] < 0 ? -1 : speakers.indexOf(ix.roleOf(n) as string)
           if (i >= 0) this.scores[n] *= 1 + (i === 0 ? p.speaker : p.speaker * p.otherSpeaker)
         }
       }
@@ -343,9 +343,9 @@ export class Ranker {
       // What a turn inherits from its neighbours counts more when its speaker is the one the query
       // names, and less when the query names speakers but not its own.
       if (speakers.length > 0 && inherited > 0) {
-        const i = ix.roles[n] === undefined ? -1 : speakers.indexOf(ix.roles[n] as string)
+        const i = ix.roleIdx[n] < 0 ? -1 : speakers.indexOf(ix.roleOf(n) as string)
         if (i >= 0) inherited *= 1 + (i === 0 ? speakerInherited : speakerInherited * otherSpeaker)
-        else if (ix.roles[n] !== undefined) inherited *= unnamedInherited
+        else if (ix.roleIdx[n] >= 0) inherited *= unnamedInherited
       }
       let s = scores[n] + inherited
       const c = ix.convs[n]

@@ -240,7 +240,47 @@ async function toDecodedPostings (): Promise<void> {
   await snap().put(`${gen}!ptfs!000000`, raw(Uint16Array.from(tfs)))
 }
 
+/**
+ * Rewrites a snapshot's tag sets as the versions before 0-for-none numbered them: the table holds
+ * the empty set like any other (first here) and every doc names an entry (none: the empty one).
+ */
+async function toOldTagNumbers (): Promise<void> {
+  const all = await snap().iterator().all()
+  const gen = all[0][0].split('!')[0]
+  const headKey = all.find(([k]) => k.split('!')[1] === 'head')?.[0] as string
+  const head = JSON.parse(Buffer.from(all.find(([k]) => k === headKey)?.[1] as Uint8Array).toString()) as { tags: unknown[] }
+  head.tags = [{}, ...head.tags]
+  const t = Buffer.concat(all.filter(([k]) => k.split('!')[1] === 'tagidx').map(([, v]) => v))
+  const idx = Int32Array.from(new Int32Array(t.buffer, t.byteOffset, t.byteLength / 4), v => v + 1)
+  expect(idx.some(v => v === 0) && idx.some(v => v > 0)).toBe(true)
+  for (const [k] of all) if (/!tagidx!/.test(k)) await snap().del(k)
+  await snap().put(`${gen}!tagidx!000000`, new Uint8Array(idx.buffer))
+  await snap().put(headKey, new TextEncoder().encode(JSON.stringify(head)))
+}
+
 describe('snapshot of older layouts', () => {
+  it('loads a snapshot whose tag sets are numbered as before (the empty set an entry of the table)', async () => {
+    const a = make()
+    await a.open()
+    await a.add(corpus())
+    const expected = await state(a)
+    await a.close()
+    await toOldTagNumbers()
+    const b = make()
+    await b.open()
+    expect(await b.loaded()).toMatchObject({ state: 'ready' })
+    expect(await state(b)).toEqual(expected)
+    await b.add([doc('n1', 'a new dog note', { tags: { topic: 'pets' } })])
+    expect((await b.search('dog', { tags: { topic: 'pets' } })).map(h => h.cid)).toContain('n1')
+    await b.close()
+    // written again in the current numbering, it loads the same
+    const c = make()
+    await c.open()
+    expect(await c.loaded()).toMatchObject({ state: 'ready' })
+    expect((await c.search('dog', { tags: { topic: 'pets' } })).map(h => h.cid)).toContain('n1')
+    expect((await c.search('dog', {})).length).toBeGreaterThan(1)
+  })
+
   it('loads a snapshot whose posting lists are stored decoded (pdocs, ptfs), and keeps writing', async () => {
     const a = make()
     await a.open()
@@ -262,7 +302,7 @@ describe('snapshot of the in-memory index', () => {
   function view (ix: InvertedIndex): unknown {
     const n = ix.size
     const docs = Array.from({ length: n }, (_, d) => ({
-      cid: ix.cids[d], uri: ix.uris[d], tags: ix.tags[d], role: ix.roles[d], alive: ix.alive[d], length: ix.lengths[d], time: ix.times[d],
+      cid: ix.cids[d], uri: ix.uri(d), tags: ix.tagsOf(d), role: ix.roleOf(d), alive: ix.alive[d], length: ix.lengths[d], time: ix.times[d],
       capsule: ix.capsuleNames[ix.capsules[d]], conv: ix.convs[d] < 0 ? null : ix.convNames[ix.convs[d]], question: ix.questions[d],
       terms: ix.docTerms(d), neighbours: ix.neighbours(d)
     }))

@@ -38,10 +38,8 @@ interface Pending { job: WriteJob, resolve: (cids: string[]) => void, reject: (e
 /**
  * Serialises every write of a node and commits concurrent puts together (group commit):
  * all puts queued while one batch is being written go into the next batch, one fsync for
- * all. Each batch holds the commits, the indexes and the moved heads, so it lands whole or
- * not at all; its frames' blocks land with it or, for a group of SPLIT_WRITE_FRAMES frames or
- * more, in a write of their own just before it (durable first, so a head never names a
- * missing block).
+ * all. Each batch holds the frames' blocks, the commits, the indexes and the moved heads,
+ * so it lands whole or not at all.
  */
 export class Writer {
   readonly #store: Store
@@ -204,20 +202,6 @@ export class Writer {
       g.bulk &&= p.job.bulk === true
       if (p.job.puts != null) batch.puts.push(...p.job.puts)
     }
-    // A large group writes its frame blocks first and builds its commits and index entries while
-    // LevelDB takes them. Until the second write lands those blocks are unreferenced: no index,
-    // commit or head names them, so a crash in between leaves the previous state plus blocks
-    // nothing reads (the same frames put again find them there).
-    let early: Promise<void> | undefined
-    let frameCount = 0
-    for (const g of byRef.values()) frameCount += g.frames.length
-    if (frameCount >= SPLIT_WRITE_FRAMES) {
-      const blocks: StoreBatch['blocks'] = []
-      for (const g of byRef.values()) for (const f of g.frames) blocks.push({ cid: f.cid, bytes: f.bytes })
-      early = this.#store.write({ blocks, puts: [] })
-      // Awaited before the second write; this only keeps it from counting as unhandled meanwhile.
-      early.catch(() => {})
-    }
     const committed: CommittedFrames[] = []
     const newHeads: Array<{ id: string, branch: string, heads: CID[] }> = []
     const now = this.#now()
@@ -240,7 +224,7 @@ export class Writer {
       for (let i = 0; i < frames.length; i++) {
         const f = frames[i]
         const cid = keys[i]
-        if (early == null) batch.blocks.push({ cid: f.cid, bytes: f.bytes })
+        batch.blocks.push({ cid: f.cid, bytes: f.bytes })
         rows.push([Store.rowKey('t', `${id}!${timeKey(f.value.time)}!${cid}`), EMPTY], [Store.rowKey('f', cid), idBytes])
         if (f.value.uri != null) rows.push([Store.rowKey('u', `${f.value.uri}\u0000${cid}`), EMPTY])
       }
@@ -252,7 +236,7 @@ export class Writer {
     const journal = await this.journal(committed.map(c => ({ capsule: c.capsule, frames: c.keys })))
     batch.puts.push(...journal.puts)
     try {
-      await this.#store.write(batch, { after: early })
+      await this.#store.write(batch)
     } catch (err) {
       for (const { p } of ok) p.reject(err)
       return
@@ -271,13 +255,6 @@ export class Writer {
     for (const { p } of ok) p.resolve(jobKeys.get(p) as string[])
   }
 }
-
-/**
- * From this many frames a group's blocks go to LevelDB in a write of their own, which runs while
- * the commits and index entries are built: a second fsync (about 0.3 ms) against 3-5 ms of
- * overlap per thousand frames.
- */
-const SPLIT_WRITE_FRAMES = 256
 
 const utf8 = new TextEncoder()
 const EMPTY = new Uint8Array(0)

@@ -46,10 +46,9 @@ export interface StoreBatch {
  *  - `k`: capability tokens issued, received and revoked (the token bytes are blocks in `b`);
  *  - `g`: forgotten frames (frame CID → capsule id): their blocks were deleted on purpose;
  *  - `x`: state checkpoints (a branch's live and removed frames at given heads; derived, optional).
- * One database means one atomic batch per commit: commits, indexes and the moved head
+ * One database means one atomic batch per commit: blocks, indexes and the moved head
  * land together, fsynced, or not at all, so a crash at any instant leaves the previous
- * or the next state. (A large group's frame blocks may land in a write just before it: see
- * the writer.)
+ * or the next state.
  */
 export class Store {
   readonly path: string
@@ -184,13 +183,12 @@ export class Store {
   }
 
   /**
-   * Applies a batch atomically and durably (fsync) before resolving. `after`: a write that must
-   * land first; this batch is built meanwhile and written once it has (not at all if it failed).
+   * Applies a batch atomically and durably (fsync) before resolving.
    * Keys are prefixed and values encoded here, on the root database, rather than through
    * the sublevels: abstract-level's per-op sublevel handling costs three times as much, and
    * this path runs for every frame. The bytes are the same the sublevels read back.
    */
-  async write (batch: StoreBatch, opts: { after?: Promise<void> } = {}): Promise<void> {
+  async write (batch: StoreBatch): Promise<void> {
     this.#check()
     const b = this.db.batch()
     for (const { cid, bytes } of batch.blocks) b.put('!b!' + Store.blockKey(cid), bytes)
@@ -208,14 +206,6 @@ export class Store {
     }
     for (const [key, value] of batch.rows ?? []) b.put(key, value)
     for (const { sub, key } of batch.dels ?? []) b.del(`!${sub}!${key}`)
-    if (opts.after != null) {
-      try {
-        await opts.after
-      } catch (err) {
-        await b.close()
-        throw err
-      }
-    }
     await b.write({ sync: true } as any)
   }
 }

@@ -16,8 +16,7 @@ for (;;) {
     const { cid } = await node.put({ text: `single u${seedArg}n${n++}`, capsule })
     process.stdout.write(`ack ${cid}\n`)
   } else if (r < 0.8) {
-    // Up to 600: about half the batches take the writer's split path (frame blocks, then the commit).
-    const size = 1 + Math.floor(rand() * 600)
+    const size = 1 + Math.floor(rand() * 300)
     const { cids } = await node.putMany(Array.from({ length: size }, () => ({ text: `batch u${seedArg}n${n++} ${'x'.repeat(Math.floor(rand() * 400))}`, capsule })))
     process.stdout.write(cids.map(c => `ack ${c}\n`).join(''))
   } else {

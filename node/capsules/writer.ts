@@ -221,11 +221,12 @@ export class Writer {
         parents = [c.cid]
       }
       const idBytes = utf8.encode(id)
+      const timeline = Store.rowKey('t', `${id}!`)
       for (let i = 0; i < frames.length; i++) {
         const f = frames[i]
         const cid = keys[i]
         batch.blocks.push({ cid: f.cid, bytes: f.bytes })
-        rows.push([Store.rowKey('t', `${id}!${timeKey(f.value.time)}!${cid}`), EMPTY], [Store.rowKey('f', cid), idBytes])
+        rows.push([`${timeline}${timeKey(f.value.time)}!${cid}`, EMPTY], [Store.rowKey('f', cid), idBytes])
         if (f.value.uri != null) rows.push([Store.rowKey('u', `${f.value.uri}\u0000${cid}`), EMPTY])
       }
       batch.puts.push(this.#refs.headsOp(id, branch, parents))

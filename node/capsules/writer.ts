@@ -158,16 +158,19 @@ export class Writer {
     const rows: Array<[string, Uint8Array]> = []
     const batch: StoreBatch = { blocks: [], puts: [], rows }
     const created = new Map<string, CapsuleRecord>()
+    const createdByName = new Map<string, string>()
     const ok: Array<{ p: Pending, id: string }> = []
     // Resolve capsules and check supersede targets per job, so one bad put fails alone.
     for (const p of group) {
       try {
-        let id = await this.#refs.find(p.job.capsule) ?? [...created.values()].find(r => r.name === p.job.capsule)?.id
+        // A capsule this group creates is not in the store yet: look there first (many puts to a new capsule).
+        let id = createdByName.get(p.job.capsule) ?? await this.#refs.find(p.job.capsule)
         if (id == null) {
           if (!p.job.create) await this.#refs.resolve(p.job.capsule)
           const { record, batch: g } = this.genesisOps(p.job.capsule)
           batch.blocks.push(...g.blocks); batch.puts.push(...g.puts)
           created.set(record.id, record)
+          createdByName.set(record.name, record.id)
           id = record.id
         }
         if (!created.has(id) && !(await this.#refs.hasBranch(id, p.job.branch)) && !p.job.create) await this.#refs.heads(id, p.job.branch)

@@ -41,7 +41,16 @@ export class NodeSearch {
     this.#readFrame = init.readFrame ?? (async (cid, bytes) => decodeFrame(cid, bytes))
     this.#capsules = init.capsules
     this.#isServable = init.isServable ?? (() => true)
-    this.index = createSearchIndex({ db: init.store.db.sublevel('s', { keyEncoding: 'utf8', valueEncoding: 'json' }) as any, embedder: init.embedder })
+    // Texts stay in the frames only: the index keeps each doc's terms, not its text a second time.
+    const texts = async (docs: Array<{ cid: string, capsule: string }>): Promise<Array<string | undefined>> => await Promise.all(docs.map(async ({ cid, capsule }) => {
+      try {
+        const c = CID.parse(cid)
+        return (await this.#readFrame(c, await this.#store.getBlock(c), capsule)).text
+      } catch {
+        return undefined // forgotten (its doc leaves the index with it) or unreadable
+      }
+    }))
+    this.index = createSearchIndex({ db: init.store.db.sublevel('s', { keyEncoding: 'utf8', valueEncoding: 'json' }) as any, embedder: init.embedder, texts })
   }
 
   /** False when the node runs without search (nothing is indexed). */

@@ -35,20 +35,29 @@ export function logKey (seq: number): string {
   return String(seq).padStart(12, '0')
 }
 
-/** One persisted doc with its terms, so that loading needs no tokenizing. */
+/**
+ * One persisted doc with its terms, so that loading needs no tokenizing. Without its text
+ * (`d.text` absent) when the texts are kept elsewhere (SearchIndexInit.texts); `q` then says
+ * whether it asks a question.
+ */
 export interface StoredDoc {
   d: IndexedDoc
   t: string[]
   f: number[]
   l: number
+  q?: 1 | 0
 }
 
-export function toStored (doc: IndexedDoc, dt: DocTerms): StoredDoc {
-  return { d: doc, t: dt.terms, f: dt.tfs, l: dt.length }
+export function toStored (doc: IndexedDoc, dt: DocTerms, withText = true): StoredDoc {
+  if (withText) return { d: doc, t: dt.terms, f: dt.tfs, l: dt.length }
+  const { text: _text, ...d } = doc
+  return { d: d as IndexedDoc, t: dt.terms, f: dt.tfs, l: dt.length, q: dt.question === true ? 1 : 0 }
 }
 
 export function fromStored (s: StoredDoc): [IndexedDoc, DocTerms] {
-  return [s.d, { terms: s.t, tfs: s.f, length: s.l }]
+  const dt: DocTerms = { terms: s.t, tfs: s.f, length: s.l }
+  if (s.q !== undefined) dt.question = s.q === 1
+  return [s.d, dt]
 }
 
 /** The sublevels of the index inside the level the node gave. */
@@ -78,8 +87,8 @@ export async function readInfo (store: Store): Promise<IndexInfo | undefined> {
 }
 
 /** Batch operations that store analysed docs and their vectors. */
-export function putOps (s: Store, analysed: Array<[IndexedDoc, DocTerms]>, vecs: Map<string, Float32Array>): Array<Record<string, unknown>> {
-  const ops: Array<Record<string, unknown>> = analysed.map(([d, dt]) => ({ type: 'put', sublevel: s.docs, key: d.cid, value: toStored(d, dt) }))
+export function putOps (s: Store, analysed: Array<[IndexedDoc, DocTerms]>, vecs: Map<string, Float32Array>, withText = true): Array<Record<string, unknown>> {
+  const ops: Array<Record<string, unknown>> = analysed.map(([d, dt]) => ({ type: 'put', sublevel: s.docs, key: d.cid, value: toStored(d, dt, withText) }))
   for (const [cid, v] of vecs) ops.push({ type: 'put', sublevel: s.vecs, key: cid, value: vectorToBytes(v) })
   return ops
 }

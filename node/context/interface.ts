@@ -99,6 +99,13 @@ export interface SearchIndexInit {
   ranking?: Partial<RankingParams>
   /** Called with failures of background work (embedding), which never reject a search. */
   onError?: (err: Error) => void
+  /**
+   * Where the docs' texts are kept already (a node: in its frames). With it, the index persists
+   * each doc without its text and asks for the texts of the docs it returns (undefined: the
+   * text is gone, the doc is returned with an empty one). Docs persisted with their text (as
+   * before) are read as they are.
+   */
+  texts?: (docs: Array<{ cid: string, capsule: string }>) => Promise<Array<string | undefined>>
 }
 
 /** Languages with a Snowball stemmer. */

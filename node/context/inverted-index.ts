@@ -9,9 +9,12 @@ export interface DocTerms {
   tfs: number[]
   /** Token count (the BM25 length). */
   length: number
+  /** Whether the doc asks a question (from its text; kept for docs persisted without it). */
+  question?: boolean
 }
 
 const EMPTY_TAGS: Record<string, string> = Object.freeze({}) as Record<string, string>
+const QUESTION = /[?？¿]/
 
 /**
  * The in-memory lexical index, kept small: per doc only numbers in typed arrays (length, time,
@@ -97,7 +100,7 @@ export class InvertedIndex {
     add(doc.title)
     add(doc.text)
     for (const v of Object.values(doc.tags)) add(v)
-    return { terms: [...counts.keys()], tfs: [...counts.values()], length }
+    return { terms: [...counts.keys()], tfs: [...counts.values()], length, question: QUESTION.test(doc.text) }
   }
 
   /** A live doc's terms (decoded from the forward index), or undefined. */
@@ -123,7 +126,7 @@ export class InvertedIndex {
     this.lengths[n] = dt.length
     this.times[n] = doc.time
     this.capsules[n] = this.intern(this.capsuleIds, this.capsuleNames, doc.capsule)
-    this.questions[n] = /[?？¿]/.test(doc.text) ? 1 : 0
+    this.questions[n] = (dt.question ?? QUESTION.test(doc.text ?? '')) ? 1 : 0
     this.convs[n] = doc.conversation === undefined ? -1 : this.intern(this.convIds, this.convNames, doc.conversation)
     const rt = doc.role === undefined ? undefined : this.tokenizer.term(doc.role)
     this.roleIdx[n] = rt === undefined ? -1 : this.internRole(rt)

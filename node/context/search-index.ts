@@ -32,6 +32,8 @@ class LocalSearchIndex implements SearchIndex {
   private readonly embedder?: Embedder
   private readonly onError: (err: Error) => void
   private readonly store?: Store
+  /** Where the texts are kept when the stored docs leave them out (see SearchIndexInit.texts). */
+  private readonly texts?: SearchIndexInit['texts']
   private readonly sentences = new Intl.Segmenter('und', { granularity: 'sentence' })
   private index: InvertedIndex
   private ranker: Ranker
@@ -61,6 +63,7 @@ class LocalSearchIndex implements SearchIndex {
     this.embedder = init.embedder
     this.onError = init.onError ?? (() => {})
     this.store = init.db === undefined ? undefined : openStore(init.db)
+    this.texts = init.texts
     this.index = new InvertedIndex(this.tokenizer)
     this.ranker = new Ranker(this.index, this.params)
     this.info = this.freshInfo()
@@ -106,7 +109,7 @@ class LocalSearchIndex implements SearchIndex {
       const count = this.index.live + docs.filter(d => !this.index.byCid.has(d.cid)).length
       if (this.store !== undefined) {
         const s = this.store
-        const ops = putOps(s, analysed, vecs)
+        const ops = putOps(s, analysed, vecs, this.texts === undefined)
         const seq = this.info.seq ?? 0
         if (docs.length > 0) ops.push({ type: 'put', sublevel: s.log, key: logKey(seq), value: { a: docs.map(d => d.cid) } satisfies LogEntry })
         this.info = { ...this.info, count, mark: options.mark ?? this.info.mark, seq: docs.length > 0 ? seq + 1 : seq, ...this.modelInfo() }
@@ -176,7 +179,7 @@ class LocalSearchIndex implements SearchIndex {
           const analysed = batch.map(d => [d, this.index.analyze(d)] as [IndexedDoc, DocTerms])
           if (this.store !== undefined) {
             const s = this.store
-            await s.meta.parent.batch(putOps(s, analysed, vecs) as never)
+            await s.meta.parent.batch(putOps(s, analysed, vecs, this.texts === undefined) as never)
           } else for (const d of batch) this.memDocs.set(d.cid, d)
           for (const [d, dt] of analysed) this.put(d, dt, vecs.get(d.cid))
           done += batch.length
@@ -435,7 +438,13 @@ class LocalSearchIndex implements SearchIndex {
     if (this.store === undefined) return cids.map(c => this.memDocs.get(c))
     if (cids.length === 0) return []
     const values = await this.store.docs.getMany(cids) as Array<StoredDoc | undefined>
-    return values.map(v => v === undefined || v === null ? undefined : v.d)
+    const docs = values.map(v => v === undefined || v === null ? undefined : v.d)
+    const bare = docs.filter((d): d is IndexedDoc => d !== undefined && typeof d.text !== 'string')
+    if (bare.length > 0) {
+      const texts = this.texts === undefined ? [] : await this.texts(bare.map(d => ({ cid: d.cid, capsule: d.capsule })))
+      bare.forEach((d, i) => { d.text = texts[i] ?? '' })
+    }
+    return docs
   }
 
   /**

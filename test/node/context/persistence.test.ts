@@ -117,6 +117,67 @@ describe('persistence', () => {
   })
 })
 
+describe('texts kept elsewhere', () => {
+  // A node keeps texts in its frames: the index persists docs without them and asks for them.
+  const kept = new Map(corpus().map(d => [d.cid, d.text]))
+  let asked: string[] = []
+  const texts = async (docs: Array<{ cid: string, capsule: string }>): Promise<Array<string | undefined>> => {
+    asked.push(...docs.map(d => d.cid))
+    return docs.map(d => kept.get(d.cid))
+  }
+  function makeWith (): SearchIndex {
+    const ix = createSearchIndex({ db: db.sublevel('search'), texts })
+    opened.push(ix)
+    return ix
+  }
+  const stored = async (cid: string): Promise<Record<string, any>> => await db.sublevel('search').sublevel<string, any>('docs', { valueEncoding: 'json' }).get(cid)
+
+  it('persists docs without their texts and gives the same hits, snippets and question turns, also after a crash', async () => {
+    const plain = make()
+    await plain.open()
+    await plain.add(corpus())
+    const want = await results(plain)
+    const wantGet = await plain.get('c2')
+    await plain.rebuild([])
+    await plain.close()
+    opened.splice(opened.indexOf(plain), 1)
+
+    const a = makeWith()
+    await a.open()
+    await a.add(corpus())
+    for (const d of corpus()) {
+      const s = await stored(d.cid)
+      expect(s.d.text).toBeUndefined()
+      expect(s.q).toBe(/[?？¿]/.test(d.text) ? 1 : 0)
+    }
+    expect(await results(a)).toEqual(want)
+    expect(asked.length).toBeGreaterThan(0)
+    expect(await a.get('c2')).toEqual(wantGet)
+    // Reopened from the write log alone (the first instance never closed): the question turns
+    // come from the stored flags, not from texts.
+    opened.splice(opened.indexOf(a), 1)
+    const b = makeWith()
+    await b.open()
+    expect(await b.loaded()).toMatchObject({ state: 'ready' })
+    expect(await results(b)).toEqual(want)
+  })
+
+  it('reads docs persisted with their texts as they are, and gives an empty text for one no longer kept', async () => {
+    const a = make()
+    await a.open()
+    await a.add(corpus())
+    await a.close()
+    asked = []
+    const b = makeWith()
+    await b.open()
+    expect((await b.get('c1'))?.text).toBe(kept.get('c1'))
+    expect(asked).toEqual([])
+    await b.add([doc('gone', 'a walrus note')])
+    expect((await b.search('walrus'))[0]).toMatchObject({ cid: 'gone', text: '' })
+    expect(asked).toEqual(['gone'])
+  })
+})
+
 describe('consistency', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vivim-context-'))

@@ -7,7 +7,7 @@
  * then German, French, Spanish, Portuguese, Dutch, Japanese). Entries are
  * grouped like the JSON form.
  */
-import * as chrono from 'chrono-node'
+import { chrono } from './_chrono.js'
 import type { ImportItem, Importer, Part } from './interface.js'
 import { groupEntries, NON_PROMPT, PROMPT_PREFIX, type Entry } from './gemini.js'
 import { decodeEntities, htmlToText } from './_html.js'
@@ -15,7 +15,7 @@ import { skipItem } from './_json-records.js'
 import { readUtf8 } from './document.js'
 import { InvalidRecordShapeError } from './errors.js'
 
-const PARSERS = [chrono.en, chrono.de, chrono.fr, chrono.es, chrono.pt, chrono.nl, chrono.ja]
+const parsers = (): Array<{ parseDate: ReturnType<typeof chrono>['parseDate'] }> => { const c = chrono(); return [c.en, c.de, c.fr, c.es, c.pt, c.nl, c.ja] }
 // a date line has a year and a clock time
 const DATE_LINE = /\d{4}.*\d{1,2}:\d{2}|\d{1,2}:\d{2}.*\d{4}/
 
@@ -40,7 +40,7 @@ function parseDate (s: string): number | undefined {
   const fast = fastDate(s)
   if (fast !== undefined) return fast
   // dotted numeric dates (12.03.2026) are day-first in every locale that writes them
-  const order = /\d{1,2}\.\d{1,2}\.\d{4}/.test(s) ? [chrono.de, ...PARSERS] : PARSERS
+  const order = /\d{1,2}\.\d{1,2}\.\d{4}/.test(s) ? [chrono().de, ...parsers()] : parsers()
   for (const p of order) {
     const d = p.parseDate(s, { instant: new Date(0), timezone: 'UTC' })
     if (d !== null && Number.isFinite(d.getTime())) return d.getTime()

@@ -7,7 +7,7 @@
  * epoch ms in old files and text ("2026-08-14@10h03m", "December 11, 2024
  * 7:39pm") in newer ones; text dates carry no zone and are read as UTC.
  */
-import * as chrono from 'chrono-node'
+import { chrono } from './_chrono.js'
 import type { Branch, Conversation, ImportItem, Importer, Message } from './interface.js'
 import { streamJsonLines } from './_lines.js'
 import { skipItem } from './_json-records.js'
@@ -38,7 +38,7 @@ export function sillyTime (v: unknown): number | undefined {
     if (en[6] === undefined) hour = +en[4]
     return Date.UTC(+en[3], month, +en[2], hour, +en[5])
   }
-  const d = chrono.parseDate(s, { instant: new Date(0), timezone: 'UTC' })
+  const d = chrono().parseDate(s, { instant: new Date(0), timezone: 'UTC' })
   return d !== null && Number.isFinite(d.getTime()) ? d.getTime() : undefined
 }
 

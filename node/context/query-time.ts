@@ -1,4 +1,5 @@
-import * as chrono from 'chrono-node'
+import type * as Chrono from 'chrono-node'
+import { chrono } from './_chrono.js'
 
 /** A query with its natural-language time taken out. */
 export interface ParsedQuery {
@@ -59,7 +60,7 @@ function range (timeZone: string, at: number, unit: Unit): [number, number] {
   }
 }
 
-function unitOf (r: chrono.ParsedResult): Unit | undefined {
+function unitOf (r: Chrono.ParsedResult): Unit | undefined {
   const t = r.text.toLowerCase()
   if (/\bweeks?\b/.test(t) && !/\bago\b/.test(t)) return 'week'
   if (/\bmonths?\b/.test(t) && !/\bago\b/.test(t)) return 'month'
@@ -88,10 +89,10 @@ export function parseQueryTime (query: string, timeZone: string, now: Date): Par
   // chrono is slow next to a search; most queries name no time, and this says so cheaply.
   if (!TIMEY.test(query)) return { text: query }
   const instant = now.getTime()
-  const results = chrono.casual.parse(query, { instant: now, timezone: zoneOffset(timeZone, instant) }, { forwardDate: false })
+  const results = chrono().casual.parse(query, { instant: now, timezone: zoneOffset(timeZone, instant) }, { forwardDate: false })
   let since: number | undefined
   let until: number | undefined
-  const used: chrono.ParsedResult[] = []
+  const used: Chrono.ParsedResult[] = []
   for (const r of results) {
     if (VAGUE.test(r.text.trim())) continue
     // A lone month or day word ("march forward", "may") is a time only after a preposition ("in March").

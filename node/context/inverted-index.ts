@@ -22,8 +22,9 @@ const QUESTION = /[?？¿]/
  * _doc-keys.ts) and its URI (as UTF-8 bytes); posting lists per term
  * (varint-coded byte arrays, decoded one at a time when read);
  * and a forward index (each doc's term ids and frequencies, varint-coded in one byte array)
- * for pseudo-relevance feedback and removal. Texts, titles and the rest of a doc live in level
- * and are read only for the hits returned.
+ * for pseudo-relevance feedback and removal. Titles and the rest of a doc live in level, texts
+ * there too or where the caller keeps them (a node: its frames); they are read only for the hits
+ * returned.
  * Removal marks a doc dead; `compact` drops dead postings once they are a fifth of the index.
  */
 export class InvertedIndex {

@@ -1,5 +1,5 @@
 import type { CapsuleState } from '../../dag/index.js'
-import type { Store } from '../store/index.js'
+import type { Store, StoreBatch } from '../store/index.js'
 
 /**
  * State checkpoints: a branch's live and removed frames at some heads, saved when the node
@@ -41,15 +41,41 @@ export async function loadCheckpoint (store: Store, ref: string): Promise<{ head
   return { heads: head.heads, state: { live, removed, commits: head.commits } }
 }
 
-/** Saves `state` as the checkpoint of `ref` at `heads`, replacing the one held (one atomic write). */
+/** Chunks per write while saving: about 1 MB of JSON held at a time, not the whole state. */
+const CHUNKS_PER_WRITE = 4
+
+/**
+ * Saves `state` as the checkpoint of `ref` at `heads`, replacing the one held. The old head goes
+ * first and the new one last, with the chunks in writes of their own between: a save cut short
+ * leaves no head, so no checkpoint is read (loadCheckpoint also checks the chunk count and sizes
+ * the head names), and memory holds a few chunks at a time rather than a 200,000-frame state's
+ * 11 MB of JSON at once.
+ */
 export async function saveCheckpoint (store: Store, ref: string, heads: string, state: CapsuleState): Promise<void> {
-  const all = [...state.live, ...state.removed]
-  const puts: Array<{ sub: 'x', key: string, value: unknown }> = []
-  for (let i = 0; i * PER_CHUNK < all.length; i++) puts.push({ sub: 'x', key: chunkKey(ref, i), value: all.slice(i * PER_CHUNK, (i + 1) * PER_CHUNK) })
-  const head: Head = { v: FORMAT, heads, live: state.live.size, removed: state.removed.size, commits: state.commits, chunks: puts.length }
+  const live = state.live.size
+  const removed = state.removed.size
+  await store.write({ blocks: [], puts: [], dels: [{ sub: 'x', key: headKey(ref) }] })
+  const total = live + removed
+  const chunks = Math.ceil(total / PER_CHUNK)
+  let puts: StoreBatch['puts'] = []
+  let chunk: string[] = []
+  let i = 0
+  const flush = async (): Promise<void> => {
+    if (chunk.length > 0) puts.push({ sub: 'x', key: chunkKey(ref, i++), value: chunk })
+    chunk = []
+    if (puts.length >= CHUNKS_PER_WRITE) { await store.write({ blocks: [], puts }); puts = [] }
+  }
+  for (const set of [state.live, state.removed]) {
+    for (const cid of set) {
+      chunk.push(cid)
+      if (chunk.length === PER_CHUNK) await flush()
+    }
+  }
+  await flush()
+  const head: Head = { v: FORMAT, heads, live, removed, commits: state.commits, chunks }
   puts.push({ sub: 'x', key: headKey(ref), value: head })
-  const kept = new Set(puts.map(p => p.key))
+  // Chunks past the new count belong to an older, larger checkpoint.
   const dels: Array<{ sub: 'x', key: string }> = []
-  for await (const key of store.subs.x.keys(chunkRange(ref))) if (!kept.has(key)) dels.push({ sub: 'x', key })
+  for await (const key of store.subs.x.keys({ gte: chunkKey(ref, chunks), lt: chunkRange(ref).lt })) dels.push({ sub: 'x', key })
   await store.write({ blocks: [], puts, dels })
 }

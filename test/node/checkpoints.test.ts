@@ -4,6 +4,7 @@ import { createNode, type VivimNode } from '../../node/index.js'
 import type { CapsuleState } from '../../dag/index.js'
 import { Store } from '../../node/store/index.js'
 import { CHECKPOINT_MIN_COMMITS } from '../../node/constants.js'
+import { loadCheckpoint, saveCheckpoint } from '../../node/capsules/checkpoints.js'
 import { tempHome, removeHome } from '../_helpers.js'
 
 let homes: string[] = []
@@ -168,5 +169,40 @@ describe('state checkpoints', () => {
     await node.state('small')
     await stop(node)
     expect(await checkpointKeys(home)).toEqual([])
+  })
+})
+
+describe('saveCheckpoint', () => {
+  const cids = (n: number, tag: string): string[] => Array.from({ length: n }, (_, i) => `bafy${tag}${i}`)
+
+  it('saves a large state a few chunks at a time, reads it back whole, and a smaller one replaces it without leftovers', async () => {
+    const home = await tempHome(); homes.push(home)
+    const store = new Store(home)
+    await store.open()
+    try {
+      const big: CapsuleState = { live: new Set(cids(21_000, 'l')), removed: new Set(cids(500, 'r')), commits: 40 }
+      await saveCheckpoint(store, 'cap/main', 'h1', big)
+      const read = await loadCheckpoint(store, 'cap/main')
+      expect(read?.heads).toBe('h1')
+      expect([...(read?.state.live ?? [])]).toEqual([...big.live])
+      expect([...(read?.state.removed ?? [])]).toEqual([...big.removed])
+      expect(read?.state.commits).toBe(40)
+
+      const small: CapsuleState = { live: new Set(cids(5_000, 's')), removed: new Set(), commits: 41 }
+      await saveCheckpoint(store, 'cap/main', 'h2', small)
+      const again = await loadCheckpoint(store, 'cap/main')
+      expect(again?.heads).toBe('h2')
+      expect([...(again?.state.live ?? [])]).toEqual([...small.live])
+      expect(again?.state.removed.size).toBe(0)
+      let chunks = 0
+      for await (const key of store.subs.x.keys()) if (key.startsWith('cap/main\u0000c')) chunks++
+      expect(chunks).toBe(2)
+
+      // A save cut short after its first writes (the old head gone, some chunks new) is not read.
+      await store.write({ blocks: [], puts: [], dels: [{ sub: 'x', key: 'cap/main\u0000h' }] })
+      expect(await loadCheckpoint(store, 'cap/main')).toBeUndefined()
+    } finally {
+      await store.close()
+    }
   })
 })

@@ -14,13 +14,18 @@ import { CID } from 'multiformats/cid'
  */
 export function encodeFast (value: unknown): Uint8Array | undefined {
   pos = 0
-  if (!write(value, 0)) return undefined
+  const ok = write(value, 0)
   // A copy of its own (Buffer#slice would be a view of the reused buffer).
-  return new Uint8Array(buf.subarray(0, pos))
+  const out = ok ? new Uint8Array(buf.subarray(0, pos)) : undefined
+  // One large value must not keep a large buffer alive for the life of the process.
+  if (buf.length > KEEP_BYTES) buf = Buffer.allocUnsafe(KEEP_BYTES)
+  return out
 }
 
 const MAX_DEPTH = 64
-let buf = Buffer.allocUnsafe(64 * 1024)
+/** The reused buffer's size: a commit of 4,096 frames is about 170 KB. */
+const KEEP_BYTES = 256 * 1024
+let buf = Buffer.allocUnsafe(KEEP_BYTES)
 let pos = 0
 /**
  * Key orders of recently seen map shapes (their keys in insertion order): the node encodes a few
@@ -33,9 +38,9 @@ let next = 0
 
 function ensure (n: number): void {
   if (pos + n <= buf.length) return
-  const next = Buffer.allocUnsafe(Math.max(buf.length * 2, pos + n))
-  buf.copy(next, 0, 0, pos)
-  buf = next
+  const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, pos + n))
+  buf.copy(bigger, 0, 0, pos)
+  buf = bigger
 }
 
 function head (major: number, n: number): void {

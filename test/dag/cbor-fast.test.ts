@@ -63,6 +63,12 @@ describe('the fast dag-cbor path', () => {
     expect(a.buffer.byteLength).toBe(a.length)
   })
 
+  it('encodes a value larger than its reused buffer, and small ones after it, as @ipld/dag-cbor does', () => {
+    const big = { text: 'é'.repeat(400_000), n: 1 }
+    expect(hex(encodeFast(big) as Uint8Array)).toBe(hex(dagCbor.encode(big)))
+    expect(hex(encodeFast({ a: 'small' }) as Uint8Array)).toBe(hex(dagCbor.encode({ a: 'small' })))
+  })
+
   it('leaves floats, undefined, Maps and class instances to @ipld/dag-cbor', () => {
     expect(encodeFast({ a: 1.5 })).toBeUndefined()
     expect(encodeFast({ a: undefined })).toBeUndefined()

@@ -55,8 +55,6 @@ export async function saveCheckpoint (store: Store, ref: string, heads: string, 
   const live = state.live.size
   const removed = state.removed.size
   await store.write({ blocks: [], puts: [], dels: [{ sub: 'x', key: headKey(ref) }] })
-  const total = live + removed
-  const chunks = Math.ceil(total / PER_CHUNK)
   let puts: StoreBatch['puts'] = []
   let chunk: string[] = []
   let i = 0
@@ -72,6 +70,7 @@ export async function saveCheckpoint (store: Store, ref: string, heads: string, 
     }
   }
   await flush()
+  const chunks = i
   const head: Head = { v: FORMAT, heads, live, removed, commits: state.commits, chunks }
   puts.push({ sub: 'x', key: headKey(ref), value: head })
   // Chunks past the new count belong to an older, larger checkpoint.

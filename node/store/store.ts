@@ -202,10 +202,10 @@ export class Store {
       } else {
         bytes = encodeValue(sub, value)
       }
-      b.put(`!${sub}!${key}`, bytes)
+      b.put(Store.rowKey(sub, key), bytes)
     }
     for (const [key, value] of batch.rows ?? []) b.put(key, value)
-    for (const { sub, key } of batch.dels ?? []) b.del(`!${sub}!${key}`)
+    for (const { sub, key } of batch.dels ?? []) b.del(Store.rowKey(sub, key))
     await b.write({ sync: true } as any)
   }
 }

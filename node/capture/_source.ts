@@ -6,7 +6,7 @@ import type { Source } from './interface.js'
 import { UnreadableFileError } from './errors.js'
 
 /** Read-stream chunk size: large chunks make the byte scanner faster. */
-const CHUNK_BYTES = 1024 * 1024
+const CHUNK_BYTES = 256 * 1024
 
 /**
  * Opens a file as a Source.

@@ -1,9 +1,10 @@
 /**
  * Compact per-doc keys for the in-memory index: a CID → doc number table over one Int32Array
  * (a Map of 181k CIDs took 7 MB of V8 heap, this takes 2 MB) and strings kept as UTF-8 bytes in
- * one growable byte array (a URI string on V8's heap takes its characters plus 16 bytes of
- * header, and a slot in an array of pointers).
+ * pages (a URI string on V8's heap takes its characters plus 16 bytes of header, and a slot in
+ * an array of pointers).
  */
+import { PagedBytes } from './_paged-bytes.js'
 
 const EMPTY = -1
 const DELETED = -2
@@ -101,12 +102,12 @@ const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 
 /**
- * Strings (or undefined) by position, as UTF-8 bytes in one growable array: entry n is
- * bytes[start[n]..start[n+1]); `none[n]` marks undefined. Entries are appended in order and can
- * be cleared (to undefined), not rewritten.
+ * Strings (or undefined) by position, as UTF-8 bytes in pages (see _paged-bytes.ts): entry n
+ * starts at start[n]; `none[n]` marks undefined. Entries are appended in order and can be
+ * cleared (to undefined), not rewritten.
  */
 export class StringColumn {
-  private bytes = new Uint8Array(1 << 14)
+  private readonly bytes = new PagedBytes()
   private start = new Uint32Array(1025)
   private none = new Uint8Array(1024)
   private count = 0
@@ -121,33 +122,32 @@ export class StringColumn {
       const none = new Uint8Array(cap); none.set(this.none); this.none = none
       const start = new Uint32Array(cap + 1); start.set(this.start); this.start = start
     }
-    let o = this.start[n]
-    if (s === undefined || s === null) this.none[n] = 1
-    else {
+    if (s === undefined || s === null) {
+      this.none[n] = 1
+      this.start[n] = this.bytes.end
+    } else {
       // At most 3 UTF-8 bytes per UTF-16 code unit.
-      if (o + s.length * 3 > this.bytes.length) {
-        const b = new Uint8Array(Math.max(o + s.length * 3, Math.ceil(this.bytes.length * 1.5)))
-        b.set(this.bytes.subarray(0, o))
-        this.bytes = b
-      }
-      o += encoder.encodeInto(s, this.bytes.subarray(o)).written
+      const { page, offset, at } = this.bytes.reserve(s.length * 3)
+      this.bytes.commit(offset + encoder.encodeInto(s, page.subarray(offset)).written)
+      this.start[n] = at
     }
-    this.start[n + 1] = o
+    this.start[n + 1] = this.bytes.end
     this.count++
     return n
   }
 
   get (n: number): string | undefined {
     if (!(n >= 0 && n < this.count) || this.none[n] === 1) return undefined
-    return decoder.decode(this.bytes.subarray(this.start[n], this.start[n + 1]))
+    return decoder.decode(this.bytes.view(this.start[n], this.start[n + 1]))
   }
 
   /** Whether entry n is defined and starts with these UTF-8 bytes. */
   startsWith (n: number, prefix: Uint8Array): boolean {
     if (!(n >= 0 && n < this.count) || this.none[n] === 1) return false
-    const o = this.start[n]
-    if (this.start[n + 1] - o < prefix.length) return false
-    const b = this.bytes
+    const at = this.start[n]
+    const b = this.bytes.page(at)
+    const o = this.bytes.offset(at)
+    if (this.bytes.endOf(at, this.start[n + 1]) - o < prefix.length) return false
     for (let i = 0; i < prefix.length; i++) if (b[o + i] !== prefix[i]) return false
     return true
   }

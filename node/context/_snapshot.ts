@@ -1,4 +1,5 @@
 import { Postings } from './_postings.js'
+import { PagedBytes } from './_paged-bytes.js'
 import type { InvertedIndex } from './inverted-index.js'
 import type { Store } from './_store.js'
 
@@ -49,7 +50,7 @@ export async function writeSnapshot (s: Store, ix: InvertedIndex, gen: number): 
   // Tag sets are numbered from 1 in the index (0: none) and from 0 here (-1: none).
   const tagIdx = new Int32Array(n)
   for (let d = 0; d < n; d++) tagIdx[d] = ix.tagIdx[d] - 1
-  const head = { size: n, live: ix.live, totalLength: ix.totalLength, fwdLength: ix.fwdLength, tags: ix.tagTable.slice(1), roles: ix.roleNames, capsules: ix.capsuleNames, terms: ix.termNames.length, postings: ix.postings.size }
+  const head = { size: n, live: ix.live, totalLength: ix.totalLength, fwdLength: ix.fwd.length, tags: ix.tagTable.slice(1), roles: ix.roleNames, capsules: ix.capsuleNames, terms: ix.termNames.length, postings: ix.postings.size }
   await put('head', [new TextEncoder().encode(JSON.stringify(head))])
   await put('cids', stringsOf(ix.cids, n))
   await put('uris', stringsOf({ slice: (a: number, b: number) => { const out: Array<string | undefined> = []; for (let d = a; d < b; d++) out.push(ix.uri(d)); return out } }, n))
@@ -63,8 +64,17 @@ export async function writeSnapshot (s: Store, ix: InvertedIndex, gen: number): 
   await put('questions', bytesOf(ix.questions, n))
   await put('tagidx', bytesOf(tagIdx, n))
   await put('roleidx', bytesOf(ix.roleIdx, n))
-  await put('fwdstart', bytesOf(ix.fwdStart, n + 1))
-  await put('fwd', bytesOf(ix.fwd, ix.fwdLength))
+  // The forward index's pages laid end to end, and its positions moved to match.
+  const packed = ix.fwd.packer()
+  await put('fwdstart', concat((function * () {
+    const part = new Uint32Array(CHUNK / 4)
+    for (let d = 0; d <= n; d += part.length) {
+      const k = Math.min(part.length, n + 1 - d)
+      for (let i = 0; i < k; i++) part[i] = packed(ix.fwdStart[d + i])
+      yield part.subarray(0, k)
+    }
+  })(), Uint32Array))
+  await put('fwd', concat(ix.fwd.chunks(), Uint8Array))
   // Postings: per list its term id, length, df and byte size; then all lists' coded bytes as the
   // index keeps them (varint pairs, see _postings.ts). Snapshots before these held the lists
   // decoded (`pdocs`, `ptfs`: three times the bytes); they still load.
@@ -72,11 +82,11 @@ export async function writeSnapshot (s: Store, ix: InvertedIndex, gen: number): 
   const meta = new Int32Array(lists.length * 4)
   lists.forEach(([t, p], i) => { meta[i * 4] = ix.termIds.get(t) as number; meta[i * 4 + 1] = p.length; meta[i * 4 + 2] = p.df; meta[i * 4 + 3] = p.size })
   await put('pmeta4', bytesOf(meta, meta.length))
-  await put('pbytes', concat((function * () { for (const [, p] of lists) yield p.bytes.subarray(0, p.size) })(), Uint8Array))
+  await put('pbytes', concat((function * () { for (const [, p] of lists) yield * p.pages() })(), Uint8Array))
 }
 
 /** Packs many small arrays into CHUNK-byte chunks. */
-function * concat<T extends Int32Array | Uint16Array | Uint8Array> (parts: Iterable<T>, Kind: { new (n: number): T, BYTES_PER_ELEMENT: number }): Generator<Uint8Array> {
+function * concat<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array> (parts: Iterable<T>, Kind: { new (n: number): T, BYTES_PER_ELEMENT: number }): Generator<Uint8Array> {
   const per = CHUNK / Kind.BYTES_PER_ELEMENT
   let buf = new Kind(per)
   let o = 0
@@ -146,9 +156,12 @@ export async function readSnapshot (s: Store, ix: InvertedIndex, gen: number): P
   ix.capsules.set(sized('capsules', new Int32Array(bytes('capsules')), n))
   ix.convs.set(sized('convs', new Int32Array(bytes('convs')), n))
   ix.questions.set(sized('questions', new Uint8Array(bytes('questions')), n))
-  ix.fwdStart.set(sized('fwdstart', new Uint32Array(bytes('fwdstart')), n + 1))
-  ix.fwd = sized('fwd', new Uint8Array(bytes('fwd')), head.fwdLength)
-  ix.fwdLength = head.fwdLength
+  const fwdStart = sized('fwdstart', new Uint32Array(bytes('fwdstart')), n + 1)
+  for (let d = 0; d < n; d++) if (fwdStart[d] > fwdStart[d + 1]) throw new Error('snapshot forward index positions are out of order')
+  if (fwdStart[n] !== head.fwdLength) throw new Error('snapshot forward index positions do not match its bytes')
+  ix.fwdStart.set(fwdStart)
+  ix.fwd = new PagedBytes()
+  ix.fwd.append(sized('fwd', new Uint8Array(bytes('fwd')), head.fwdLength), head.fwdLength)
   ix.cids = sized('cids', strings('cids'), n) as string[]
   for (const u of sized('uris', strings('uris'), n)) ix.uris.push(u)
   ix.convNames = strings('convs-names') as string[]

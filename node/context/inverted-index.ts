@@ -1,5 +1,6 @@
 import { Postings, PostingsDecoder } from './_postings.js'
 import { CidTable, StringColumn } from './_doc-keys.js'
+import { PagedBytes } from './_paged-bytes.js'
 import type { IndexedDoc } from './interface.js'
 import type { Tokenizer } from './tokenizer.js'
 
@@ -69,10 +70,9 @@ export class InvertedIndex {
   /** Term dictionary (term → id) and its inverse. */
   readonly termIds = new Map<string, number>()
   termNames: string[] = []
-  /** Forward index: doc n's (term id delta, tf) varint pairs are fwd[fwdStart[n]..fwdStart[n+1]). */
-  fwd = new Uint8Array(1 << 16)
+  /** Forward index: doc n's (term id delta, tf) varint pairs are the entry of `fwd` at fwdStart[n] (see _paged-bytes.ts). */
+  fwd = new PagedBytes()
   fwdStart = new Uint32Array(1025)
-  fwdLength = 0
   /** Per doc terms for ranking code that reads `terms[n]` (decoded on access). */
   readonly terms: { readonly [n: number]: DocTerms | undefined }
   live = 0
@@ -213,6 +213,7 @@ export class InvertedIndex {
 
   /** Drops the postings of removed docs (doc numbers stay stable). */
   compact (): void {
+    if (this.dead === 0) return
     for (const [t, p] of this.postings) {
       p.compact(this.alive)
       if (p.length === 0) this.postings.delete(t)
@@ -222,9 +223,10 @@ export class InvertedIndex {
 
   /** Calls `fn(termId, tf)` for each term of doc n (term ids ascending). */
   forEachTerm (n: number, fn: (id: number, tf: number) => void): void {
-    const b = this.fwd
-    let i = this.fwdStart[n]
-    const end = this.fwdStart[n + 1]
+    const at = this.fwdStart[n]
+    const b = this.fwd.page(at)
+    let i = this.fwd.offset(at)
+    const end = this.fwd.endOf(at, this.fwdStart[n + 1])
     let id = 0
     while (i < end) {
       let v = 0; let shift = 0; let x
@@ -286,14 +288,8 @@ export class InvertedIndex {
   private encodeTerms (n: number, ids: number[], tfs: number[]): void {
     const order = ids.map((_, i) => i).sort((a, b) => ids[a] - ids[b])
     // At most 5 bytes per id delta and 3 per tf (tfs are capped at 65535 by the postings).
-    const need = this.fwdLength + order.length * 8
-    if (need > this.fwd.length) {
-      const b = new Uint8Array(Math.max(need, Math.ceil(this.fwd.length * 1.5)))
-      b.set(this.fwd.subarray(0, this.fwdLength))
-      this.fwd = b
-    }
-    const b = this.fwd
-    let o = this.fwdLength
+    const { page: b, offset, at } = this.fwd.reserve(order.length * 8)
+    let o = offset
     let prev = 0
     for (const i of order) {
       let v = ids[i] - prev
@@ -304,9 +300,9 @@ export class InvertedIndex {
       while (tf >= 0x80) { b[o++] = (tf & 0x7f) | 0x80; tf >>>= 7 }
       b[o++] = tf
     }
-    this.fwdStart[n] = this.fwdLength
-    this.fwdLength = o
-    this.fwdStart[n + 1] = o
+    this.fwd.commit(o)
+    this.fwdStart[n] = at
+    this.fwdStart[n + 1] = this.fwd.end
   }
 
   private intern (ids: Map<string, number>, names: string[], key: string): number {

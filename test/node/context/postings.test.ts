@@ -49,13 +49,13 @@ describe('Postings', () => {
     const dec = new PostingsDecoder()
     const a = new Postings(dec)
     for (const [d, tf] of [[0, 1], [5, 300], [200_000, 2], [200_001, 65535]]) a.push(d, tf)
-    const b = Postings.ofBytes(dec, a.bytes.slice(0, a.size), a.length, 3)
+    const b = Postings.ofBytes(dec, a.coded(), a.length, 3)
     expect(decoded(b)).toEqual(decoded(a))
     expect(b.df).toBe(3)
     b.push(200_005, 9)
     expect(decoded(b).at(-1)).toEqual([200_005, 9])
-    expect(() => Postings.ofBytes(dec, a.bytes.slice(0, a.size - 1), a.length, 4)).toThrow()
-    expect(() => Postings.ofBytes(dec, a.bytes.slice(0, a.size), a.length - 1, 3)).toThrow()
+    expect(() => Postings.ofBytes(dec, a.coded().subarray(0, a.size - 1), a.length, 4)).toThrow()
+    expect(() => Postings.ofBytes(dec, a.coded(), a.length - 1, 3)).toThrow()
   })
 
   it('reloads from arrays (a snapshot) to the same list, and keeps growing after', () => {

@@ -9,6 +9,7 @@ import { createTokenizer } from '../../../node/context/tokenizer.js'
 import { openStore } from '../../../node/context/_store.js'
 import { readSnapshot, writeSnapshot } from '../../../node/context/_snapshot.js'
 import { corpus, doc } from './_fixtures.js'
+import { prng } from '../../_helpers.js'
 
 // The persisted index is a snapshot of its in-memory arrays plus a log of the writes since;
 // texts live in level and are read for hits. These tests reopen an index the way a crash would
@@ -310,6 +311,29 @@ describe('snapshot of the in-memory index', () => {
     const convs = { lengths: ix.convNames.map((_, c) => ix.convLengths[c] ?? 0), live: ix.liveConvs, total: ix.convTotalLength }
     return { n, live: ix.live, totalLength: ix.totalLength, docs, postings, roles: [...ix.roleTerms].sort(), byCid: [...ix.byCid].sort(), convs }
   }
+
+  it('restores an index whose forward index, URIs and posting lists span many pages', async () => {
+    const tokenizer = createTokenizer('english')
+    const a = new InvertedIndex(tokenizer)
+    const r = prng(21)
+    const word = (): string => `w${Math.floor(r() * r() * 3000).toString(36)}q`
+    for (let i = 0; i < 3000; i++) {
+      const text = `everywhere ${Array.from({ length: 150 + Math.floor(r() * 100) }, word).join(' ')}`
+      a.add(doc(`d${i}`, text, { uri: `chatgpt://conversation/${'u'.repeat(Math.floor(r() * 2000))}/${i}`, conversation: `c${i % 40}`, time: Date.UTC(2024, 0, 1) + i * 60_000 }))
+      if (i % 97 === 5) a.remove(`d${i - 3}`)
+    }
+    expect(a.fwd.length).toBeGreaterThan(1 << 20)
+    expect([...a.postings.values()].some(p => p.full !== undefined && p.full.length >= 2)).toBe(true)
+    const store = openStore(db.sublevel('raw') as never)
+    await writeSnapshot(store, a, 3)
+    const b = new InvertedIndex(tokenizer)
+    await readSnapshot(store, b, 3)
+    expect(view(b)).toEqual(view(a))
+    for (let n = 0; n < a.size; n++) expect(b.uri(n)).toBe(a.uri(n))
+    const more = Array.from({ length: 300 }, (_, i) => doc(`d${3000 + i}`, Array.from({ length: 200 }, word).join(' '), { uri: `x://${i}` }))
+    for (const ix of [a, b]) for (const d of more) ix.add(d)
+    expect(view(b)).toEqual(view(a))
+  })
 
   it('restores every array, list and map of the index exactly', async () => {
     const tokenizer = createTokenizer('english')

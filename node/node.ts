@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { CID } from 'multiformats/cid'
 import { createFrame, encodeFrame, decodeFrame, type CapsuleRules, type CapsuleState, type EncodedBlock, type Frame } from '../dag/index.js'
 import type { Ed25519Key } from '../capabilities/index.js'
@@ -63,7 +64,7 @@ export class VivimNode {
       }
     })
     this.#tokens = new Tokens({ store, refs: this.#capsules.refs, key })
-    this.#search = new NodeSearch({ store, capsules: this.#capsules, isServable: (id) => this.isServable(id), readFrame: async (c, bytes, capsule) => await this.#readFrame(c, bytes, capsule), enabled: search })
+    this.#search = new NodeSearch({ store, capsules: this.#capsules, isServable: (id) => this.isServable(id), readFrame: async (c, bytes, capsule) => await this.#readFrame(c, bytes, capsule), enabled: search, dir: join(home, 'index') })
     this.#now = now
     const signer = nativeSigner(key)
     this.#files = {

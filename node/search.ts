@@ -35,7 +35,7 @@ export class NodeSearch {
   readonly #enabled: boolean
   readonly #readFrame: (cid: CID, bytes: Uint8Array, capsule: string) => Promise<Frame>
 
-  constructor (init: { store: Store, capsules: Capsules, embedder?: Embedder, isServable?: (capsule: string) => boolean, readFrame?: (cid: CID, bytes: Uint8Array, capsule: string) => Promise<Frame>, enabled?: boolean }) {
+  constructor (init: { store: Store, capsules: Capsules, embedder?: Embedder, isServable?: (capsule: string) => boolean, readFrame?: (cid: CID, bytes: Uint8Array, capsule: string) => Promise<Frame>, enabled?: boolean, dir?: string }) {
     this.#enabled = init.enabled ?? true
     this.#store = init.store
     this.#readFrame = init.readFrame ?? (async (cid, bytes) => decodeFrame(cid, bytes))
@@ -50,7 +50,7 @@ export class NodeSearch {
         return undefined // forgotten (its doc leaves the index with it) or unreadable
       }
     }))
-    this.index = createSearchIndex({ db: init.store.db.sublevel('s', { keyEncoding: 'utf8', valueEncoding: 'json' }) as any, embedder: init.embedder, texts })
+    this.index = createSearchIndex({ db: init.store.db.sublevel('s', { keyEncoding: 'utf8', valueEncoding: 'json' }) as any, embedder: init.embedder, texts, dir: init.dir })
   }
 
   /** False when the node runs without search (nothing is indexed). */

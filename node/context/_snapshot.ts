@@ -1,12 +1,14 @@
 import { Postings } from './_postings.js'
 import { PagedBytes } from './_paged-bytes.js'
+import { dropOtherSnapshotFiles, readSnapshotFile, writeSnapshotFile } from './_snapshot-file.js'
 import type { InvertedIndex } from './inverted-index.js'
 import type { Store } from './_store.js'
 
 /**
- * A compact snapshot of the in-memory index, in level under `snap`: typed arrays as raw bytes and
- * string lists as JSON, each cut into chunks of at most CHUNK bytes (`<gen>!<name>!<chunk>`), so
- * neither writing nor reading needs a second copy of the whole index. A generation becomes the
+ * A compact snapshot of the in-memory index, in a file of its own (see _snapshot-file.ts) or in
+ * level under `snap`: typed arrays as raw bytes and string lists as JSON, each cut into chunks
+ * of at most CHUNK bytes (in level: `<gen>!<name>!<chunk>`), so neither writing nor reading
+ * needs a second copy of the whole index. A generation becomes the
  * current one only when `meta/info` names it (written after all its chunks): a crash while one is
  * written leaves the previous generation and its log in force.
  */
@@ -37,14 +39,29 @@ function * stringsOf (list: { slice: (start: number, end: number) => Array<strin
   }
 }
 
-/** Writes the index as snapshot generation `gen` (the caller then points meta/info at it). */
-export async function writeSnapshot (s: Store, ix: InvertedIndex, gen: number): Promise<void> {
+/**
+ * Writes the index as snapshot generation `gen` (the caller then points meta/info at it): into
+ * a file in `dir` when given (see _snapshot-file.ts), else into level.
+ */
+export async function writeSnapshot (s: Store, ix: InvertedIndex, gen: number, dir?: string): Promise<void> {
+  if (dir !== undefined) {
+    await writeSnapshotFile(dir, gen, async (write) => {
+      await writeParts(ix, async (name, chunks) => {
+        let i = 0
+        for (const c of chunks) await write(name, i++, c)
+      })
+    })
+    return
+  }
   // Chunks of generations other than the current one are leftovers of an interrupted write.
   await s.snap.clear({ gte: prefix(gen), lt: prefix(gen + 1) })
-  const put: Put = async (name, chunks) => {
+  await writeParts(ix, async (name, chunks) => {
     let i = 0
     for (const c of chunks) await s.snap.put(key(gen, name, i++), c)
-  }
+  })
+}
+
+async function writeParts (ix: InvertedIndex, put: Put): Promise<void> {
   ix.compact()
   const n = ix.size
   // Tag sets are numbered from 1 in the index (0: none) and from 0 here (-1: none).
@@ -103,24 +120,32 @@ function * concat<T extends Int32Array | Uint32Array | Uint16Array | Uint8Array>
   if (o > 0 || !any) yield new Uint8Array(buf.buffer, 0, o * Kind.BYTES_PER_ELEMENT)
 }
 
-/** Loads snapshot generation `gen` into an empty index; throws when a part is missing or malformed. */
-export async function readSnapshot (s: Store, ix: InvertedIndex, gen: number): Promise<void> {
+/**
+ * Loads snapshot generation `gen` into an empty index, from its file in `dir` when given, else
+ * from level; throws when a part is missing or malformed.
+ */
+export async function readSnapshot (s: Store, ix: InvertedIndex, gen: number, dir?: string): Promise<void> {
   const parts = new Map<string, Uint8Array[]>()
-  const it = s.snap.iterator({ gte: prefix(gen), lt: prefix(gen + 1) })
-  try {
-    for (let batch = await it.nextv(READ_BATCH); batch.length > 0; batch = await it.nextv(READ_BATCH)) {
-      for (const [k, v] of batch as Array<[string, Uint8Array]>) {
-        const rest = k.slice(prefix(gen).length)
-        const name = rest.slice(0, rest.lastIndexOf('!'))
-        const i = Number(rest.slice(rest.lastIndexOf('!') + 1))
-        const list = parts.get(name) ?? []
-        if (list.length !== i) throw new Error(`snapshot part ${name} is missing chunk ${list.length}`)
-        list.push(v)
-        parts.set(name, list)
+  const add = (name: string, i: number, v: Uint8Array): void => {
+    const list = parts.get(name) ?? []
+    if (list.length !== i) throw new Error(`snapshot part ${name} is missing chunk ${list.length}`)
+    list.push(v)
+    parts.set(name, list)
+  }
+  if (dir !== undefined) {
+    await readSnapshotFile(dir, gen, add)
+  } else {
+    const it = s.snap.iterator({ gte: prefix(gen), lt: prefix(gen + 1) })
+    try {
+      for (let batch = await it.nextv(READ_BATCH); batch.length > 0; batch = await it.nextv(READ_BATCH)) {
+        for (const [k, v] of batch as Array<[string, Uint8Array]>) {
+          const rest = k.slice(prefix(gen).length)
+          add(rest.slice(0, rest.lastIndexOf('!')), Number(rest.slice(rest.lastIndexOf('!') + 1)), v)
+        }
       }
+    } finally {
+      await it.close()
     }
-  } finally {
-    await it.close()
   }
   const take = (name: string): Uint8Array[] => {
     const p = parts.get(name)
@@ -206,9 +231,10 @@ export async function readSnapshot (s: Store, ix: InvertedIndex, gen: number): P
   ix.restore(n, head.live, head.totalLength)
 }
 
-/** Deletes every snapshot generation but `keep`. */
-export async function dropOtherSnapshots (s: Store, keep: number | undefined): Promise<void> {
-  if (keep === undefined) { await s.snap.clear(); return }
+/** Deletes every snapshot generation but `keep` (a file in `dir` when `inDir`, else in level), in level and in `dir`. */
+export async function dropOtherSnapshots (s: Store, keep: number | undefined, dir?: string, inDir = false): Promise<void> {
+  if (dir !== undefined) await dropOtherSnapshotFiles(dir, inDir ? keep : undefined)
+  if (keep === undefined || inDir) { await s.snap.clear(); return }
   await s.snap.clear({ lt: prefix(keep) })
   await s.snap.clear({ gte: prefix(keep + 1) })
 }

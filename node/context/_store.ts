@@ -18,8 +18,8 @@ export interface IndexInfo {
   layout?: number
   /** The next write-log entry number. */
   seq?: number
-  /** The current snapshot: its generation and the last log entry it includes. */
-  snap?: { gen: number, seq: number }
+  /** The current snapshot: its generation, the last log entry it includes, and whether it is a file (see _snapshot-file.ts). */
+  snap?: { gen: number, seq: number, file?: boolean }
 }
 
 /** Persisted layout: docs (JSON, with their terms) + a snapshot of the in-memory index + a log of writes since. */

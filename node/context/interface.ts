@@ -106,6 +106,12 @@ export interface SearchIndexInit {
    * before) are read as they are.
    */
   texts?: (docs: Array<{ cid: string, capsule: string }>) => Promise<Array<string | undefined>>
+  /**
+   * A folder for the snapshots of the in-memory index (created on first use), with `db`: each is
+   * a file written once, rather than tens of MB put through LevelDB's compactions. Without it
+   * snapshots are kept in `db`. Snapshots already in `db` still load.
+   */
+  dir?: string
 }
 
 /** Languages with a Snowball stemmer. */

@@ -34,6 +34,8 @@ class LocalSearchIndex implements SearchIndex {
   private readonly store?: Store
   /** Where the texts are kept when the stored docs leave them out (see SearchIndexInit.texts). */
   private readonly texts?: SearchIndexInit['texts']
+  /** The folder snapshots are written to (else: level). */
+  private readonly dir?: string
   private readonly sentences = new Intl.Segmenter('und', { granularity: 'sentence' })
   private index: InvertedIndex
   private ranker: Ranker
@@ -64,6 +66,7 @@ class LocalSearchIndex implements SearchIndex {
     this.onError = init.onError ?? (() => {})
     this.store = init.db === undefined ? undefined : openStore(init.db)
     this.texts = init.texts
+    this.dir = init.dir
     this.index = new InvertedIndex(this.tokenizer)
     this.ranker = new Ranker(this.index, this.params)
     this.info = this.freshInfo()
@@ -167,7 +170,7 @@ class LocalSearchIndex implements SearchIndex {
           await this.store.docs.clear()
           await this.store.vecs.clear()
           await this.store.log.clear()
-          await this.store.snap.clear()
+          await dropOtherSnapshots(this.store, undefined, this.dir)
         }
         this.reset()
         this.memDocs.clear()
@@ -328,7 +331,10 @@ class LocalSearchIndex implements SearchIndex {
   private async load (): Promise<void> {
     const s = this.store as Store
     const info = this.info
-    if (info.snap !== undefined) await readSnapshot(s, this.index, info.snap.gen)
+    if (info.snap !== undefined) {
+      if (info.snap.file === true && this.dir === undefined) throw new Error('its snapshot is in a file and the index was given no folder')
+      await readSnapshot(s, this.index, info.snap.gen, info.snap.file === true ? this.dir : undefined)
+    }
     // Then the writes logged since the snapshot, in order (docs read in batches, with their terms).
     let last = Date.now()
     const it = s.log.iterator({ gte: logKey(info.snap?.seq ?? 0), lt: logKey(info.seq ?? 0) })
@@ -400,14 +406,14 @@ class LocalSearchIndex implements SearchIndex {
     const s = this.store
     if (s === undefined) return
     const gen = (this.info.snap?.gen ?? 0) + 1
-    await writeSnapshot(s, this.index, gen)
+    await writeSnapshot(s, this.index, gen, this.dir)
     const seq = this.info.seq ?? 0
-    this.info = { ...this.info, snap: { gen, seq } }
+    this.info = { ...this.info, snap: this.dir !== undefined ? { gen, seq, file: true } : { gen, seq } }
     delete this.info.building
     await s.meta.put('info', this.info)
     this.logged = 0
     await s.log.clear({ lt: logKey(seq) })
-    await dropOtherSnapshots(s, gen)
+    await dropOtherSnapshots(s, gen, this.dir, this.dir !== undefined)
   }
 
   /** Schedules a snapshot once the log holds enough docs (never awaited by the write that triggers it). */
